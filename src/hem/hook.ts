@@ -36,7 +36,8 @@ export interface Hook extends HookSpec {
   updatedAt: number;
 }
 
-export type ExecutionStatus = 'SUCCESS' | 'ERROR' | 'TIMEOUT' | 'SKIPPED';
+/** RUNNING: begun and not yet finished; after a restart, what a crash interrupted. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCESS' | 'ERROR' | 'TIMEOUT' | 'SKIPPED';
 
 /** One row of a hook's execution log. */
 export interface ExecutionRecord {
@@ -45,17 +46,22 @@ export interface ExecutionRecord {
   hookId: number;
   eventId: string;
   startTime: number;
+  /** 0 while the record is RUNNING. */
   endTime: number;
   command: string;
   arguments: string[];
   stdin: string | null;
+  /** -1 while RUNNING; 128 + signal number when a signal ended the command; 255 when it could not start. */
   rc: number;
+  /** Name of the signal that ended the command (e.g. `SIGKILL`), else null. */
+  signal: string | null;
   stdout: string;
   stderr: string;
   /** True when stdout or stderr was cut at the output limit. */
   truncated: boolean;
   status: ExecutionStatus;
   retry: boolean;
+  /** True when a crash interrupted this execution and it was run again after restart. */
   interrupted: boolean;
   /** The event document the execution ran with, so `retry` can run it again. */
   eventKey: string;
