@@ -1,0 +1,66 @@
+/**
+ * The SQLite schema, as an ordered list of migrations. `PRAGMA user_version`
+ * records how many have been applied; each runs in the same transaction as the
+ * version bump, so a crash mid-upgrade leaves the previous version intact.
+ */
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: hooks, the execution log and the local event queue
+  `
+  CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO meta (name, value) VALUES ('next_hook_id', 0);
+
+  CREATE TABLE hooks (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL UNIQUE,
+    type              TEXT NOT NULL,
+    spec              TEXT NOT NULL,
+    locked            INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    next_execution_id INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE executions (
+    hook_id        INTEGER NOT NULL REFERENCES hooks(id) ON DELETE CASCADE,
+    execution_id   INTEGER NOT NULL,
+    event_id       TEXT NOT NULL,
+    event_key      TEXT NOT NULL,
+    event_document TEXT NOT NULL,
+    start_time     INTEGER NOT NULL,
+    end_time       INTEGER NOT NULL DEFAULT 0,
+    command        TEXT NOT NULL,
+    arguments      TEXT NOT NULL,
+    stdin          TEXT,
+    rc             INTEGER NOT NULL DEFAULT -1,
+    signal         TEXT,
+    stdout         TEXT NOT NULL DEFAULT '',
+    stderr         TEXT NOT NULL DEFAULT '',
+    truncated      INTEGER NOT NULL DEFAULT 0,
+    status         TEXT NOT NULL,
+    retry          INTEGER NOT NULL DEFAULT 0,
+    interrupted    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (hook_id, execution_id)
+  );
+  CREATE INDEX executions_by_start ON executions (start_time);
+  CREATE UNIQUE INDEX executions_once_per_event ON executions (hook_id, event_id) WHERE retry = 0;
+  CREATE INDEX executions_running ON executions (status) WHERE status = 'RUNNING';
+
+  CREATE TABLE events (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    key         TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    document    TEXT NOT NULL,
+    accepted_at INTEGER NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    claimed_by  TEXT,
+    claimed_at  INTEGER
+  );
+  CREATE INDEX events_by_claim ON events (claimed_by, id);
+  `,
+];
+
+export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;
