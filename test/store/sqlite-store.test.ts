@@ -7,14 +7,19 @@ import { SqliteDatabase } from '../../src/store/sqlite-database.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { captureLog } from '../support/log-capture.js';
 import { tempDir } from '../support/paths.js';
+
+const dir = tempDir();
+let files = 0;
+/** A fresh database path; one temporary directory for the whole file. */
+const dbFile = (): string => path.join(dir, `db-${files++}.db`);
 import { storeContract, hookSpec, newExecution } from './store-contract.js';
 
 storeContract('SQLite', async ({ defaultLogRetention }) =>
-  SqliteStore.open({ path: path.join(tempDir(), 'hookline.db'), defaultLogRetention }));
+  SqliteStore.open({ path: dbFile(), defaultLogRetention }));
 
 describe('SqliteStore', () => {
   it('keeps hooks and RUNNING records across a reopen of the file', async () => {
-    const file = path.join(tempDir(), 'hookline.db');
+    const file = dbFile();
     const first = SqliteStore.open({ path: file });
     const h = await first.createHook(hookSpec('persisted'));
     await first.beginExecution(newExecution(h.id, 'e1'));
@@ -27,7 +32,7 @@ describe('SqliteStore', () => {
   });
 
   it('opens the database in WAL mode at the current schema version and logs it', async () => {
-    const file = path.join(tempDir(), 'hookline.db');
+    const file = dbFile();
     const log = captureLog();
     const store = SqliteStore.open({ path: file, logger: log.logger });
     await store.close();
@@ -40,7 +45,7 @@ describe('SqliteStore', () => {
   });
 
   it('refuses a database written by a newer schema with STORE_SCHEMA_TOO_NEW', () => {
-    const file = path.join(tempDir(), 'future.db');
+    const file = dbFile();
     const raw = new Database(file);
     raw.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     raw.close();
@@ -48,7 +53,7 @@ describe('SqliteStore', () => {
   });
 
   it('reports STORE_OPEN_FAILED naming the path when the file cannot be opened', () => {
-    const file = path.join(tempDir(), 'missing-dir', 'x.db');
+    const file = path.join(dir, 'missing-dir', 'x.db');
     assert.throws(() => SqliteStore.open({ path: file }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'STORE_OPEN_FAILED');
       assert.match(err.message, /missing-dir/);
@@ -57,13 +62,13 @@ describe('SqliteStore', () => {
   });
 
   it('refuses calls after close with STORE_CLOSED', async () => {
-    const store = SqliteStore.open({ path: path.join(tempDir(), 'c.db') });
+    const store = SqliteStore.open({ path: dbFile() });
     await store.close();
     await assert.rejects(store.listHooks(), { code: 'STORE_CLOSED' });
   });
 
   it('keeps a shared database open until its last user releases it', async () => {
-    const db = SqliteDatabase.open({ path: path.join(tempDir(), 'shared.db') });
+    const db = SqliteDatabase.open({ path: dbFile() });
     const a = new SqliteStore(db);
     const b = new SqliteStore(db);
     db.release();
@@ -75,6 +80,6 @@ describe('SqliteStore', () => {
   });
 
   it('rejects a global LOG_RETENTION that is not a positive integer', () => {
-    assert.throws(() => SqliteStore.open({ path: path.join(tempDir(), 'r.db'), defaultLogRetention: 0 }), { code: 'STORE_INVALID_ARGUMENT' });
+    assert.throws(() => SqliteStore.open({ path: dbFile(), defaultLogRetention: 0 }), { code: 'STORE_INVALID_ARGUMENT' });
   });
 });

@@ -1,0 +1,223 @@
+/**
+ * The default `Queue`: accepted events in the `events` table of the SQLite
+ * database the store uses. Guarantees: `enqueue` resolves only after the
+ * transaction holding the event has committed (with `synchronous=FULL`, after
+ * the fsync); enqueues made within one event-loop turn share one transaction
+ * (group commit), so the fsync is paid once per batch. Deliveries held when a
+ * previous process died are returned on open and come back `redelivered`.
+ */
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { AcceptedEvent, EventKind, HooklineEvent } from '../events/event.js';
+import { logMessage } from '../core/messages.js';
+import { SqliteDatabase, type SqliteDatabaseOptions } from '../store/sqlite-database.js';
+import type { Delivery, Queue } from './queue.js';
+import { InvalidDeliveryError, InvalidEventError, QueueClosedError, QueueWriteError } from './errors.js';
+import { QUEUE_MESSAGES } from './messages.js';
+
+export interface LocalQueueOptions {
+  /** Return deliveries held by a previous process to the queue on open. Default true: one daemon per database file. */
+  recover?: boolean;
+  now?: () => number;
+}
+
+/** Counters for observing group commit. */
+export interface LocalQueueStats {
+  /** Transactions that stored events. */
+  commits: number;
+  /** Events stored. */
+  events: number;
+}
+
+interface PendingWrite {
+  rows: Array<{ event: HooklineEvent; json: string; acceptedAt: number }>;
+  resolve: (events: AcceptedEvent[]) => void;
+  reject: (err: Error) => void;
+}
+
+interface EventRow { id: number; key: string; kind: string; document: string; accepted_at: number; attempts: number }
+
+const EVENT_KINDS: ReadonlySet<string> = new Set<EventKind>(['api', 'state', 'service', 'retry', 'raw']);
+
+export class LocalQueue implements Queue {
+  private readonly db: Database.Database;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private batch: PendingWrite[] = [];
+  private flushScheduled = false;
+  private open = true;
+  private readonly counters: LocalQueueStats = { commits: 0, events: 0 };
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly database: SqliteDatabase, options: LocalQueueOptions = {}) {
+    database.retain();
+    this.db = database.connection;
+    this.logger = database.logger;
+    this.now = options.now ?? Date.now;
+    this.insert = this.db.prepare('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
+    if (options.recover ?? true) {
+      const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by IS NOT NULL').run();
+      if (changes > 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_RECOVERED, { count: changes });
+    }
+  }
+
+  /** Opens a database file of its own. */
+  static open(options: SqliteDatabaseOptions & LocalQueueOptions): LocalQueue {
+    const database = SqliteDatabase.open(options);
+    try {
+      return new LocalQueue(database, options);
+    } finally {
+      database.release();
+    }
+  }
+
+  get stats(): LocalQueueStats {
+    return { ...this.counters };
+  }
+
+  enqueue(event: HooklineEvent): Promise<AcceptedEvent> {
+    return this.write([event]).then((accepted) => accepted[0]!);
+  }
+
+  enqueueMany(events: readonly HooklineEvent[]): Promise<AcceptedEvent[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    return this.write(events);
+  }
+
+  async claim(workerId: string, max: number): Promise<Delivery[]> {
+    this.checkOpen();
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`claim: max must be a positive integer, got ${max}`);
+    const now = this.now();
+    return this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE claimed_by IS NULL ORDER BY id LIMIT ?')
+        .all(max) as EventRow[];
+      const mark = this.db.prepare('UPDATE events SET claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ?');
+      return rows.map((row): Delivery => {
+        mark.run(workerId, now, row.id);
+        const attempt = row.attempts + 1;
+        return {
+          deliveryId: `${row.id}.${attempt}`,
+          attempt,
+          redelivered: row.attempts > 0,
+          event: {
+            id: String(row.id),
+            key: row.key,
+            kind: row.kind as EventKind,
+            document: JSON.parse(row.document) as Record<string, unknown>,
+            acceptedAt: row.accepted_at,
+          },
+        };
+      });
+    }).immediate();
+  }
+
+  async ack(deliveryId: string): Promise<boolean> {
+    this.checkOpen();
+    const [id, attempt] = parseDeliveryId(deliveryId);
+    const { changes } = this.db.prepare('DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL').run(id, attempt);
+    if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'ack' });
+    return changes > 0;
+  }
+
+  async nack(deliveryId: string): Promise<boolean> {
+    this.checkOpen();
+    const [id, attempt] = parseDeliveryId(deliveryId);
+    const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL')
+      .run(id, attempt);
+    if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'nack' });
+    return changes > 0;
+  }
+
+  async releaseWorker(workerId: string): Promise<number> {
+    this.checkOpen();
+    const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(workerId);
+    if (changes > 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WORKER_RELEASED, { workerId, count: changes });
+    return changes;
+  }
+
+  async depth(): Promise<number> {
+    this.checkOpen();
+    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  async oldestPendingAge(): Promise<number | null> {
+    this.checkOpen();
+    const { oldest } = this.db.prepare('SELECT min(accepted_at) AS oldest FROM events').get() as { oldest: number | null };
+    return oldest === null ? null : Math.max(0, this.now() - oldest);
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.flush();
+    this.open = false;
+    this.database.release();
+  }
+
+  private write(events: readonly HooklineEvent[]): Promise<AcceptedEvent[]> {
+    if (!this.open) return Promise.reject(new QueueClosedError(`queue on ${this.database.path}`));
+    const acceptedAt = this.now();
+    let rows: PendingWrite['rows'];
+    try {
+      rows = events.map((event) => ({ event, json: validate(event), acceptedAt }));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<AcceptedEvent[]>((resolve, reject) => {
+      this.batch.push({ rows, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // setImmediate, not a microtask: every enqueue of this event-loop turn (all I/O callbacks of one poll) joins the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** One transaction for the whole batch: one commit, one fsync. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    let results: AcceptedEvent[][];
+    try {
+      results = this.db.transaction(() => batch.map((w) => w.rows.map(({ event, json, acceptedAt }) => {
+        const { lastInsertRowid } = this.insert.run(event.key, event.kind, json, acceptedAt);
+        return { key: event.key, kind: event.kind, document: event.document, id: String(lastInsertRowid), acceptedAt };
+      }))).immediate();
+    } catch (err) {
+      const count = batch.reduce((n, w) => n + w.rows.length, 0);
+      logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WRITE_FAILED, { count, error: err as Error });
+      for (const w of batch) w.reject(new QueueWriteError(w.rows.length, this.database.path, { cause: err }));
+      return;
+    }
+    this.counters.commits += 1;
+    for (let i = 0; i < batch.length; i++) {
+      this.counters.events += results[i]!.length;
+      batch[i]!.resolve(results[i]!);
+    }
+  }
+
+  private checkOpen(): void {
+    if (!this.open) throw new QueueClosedError(`queue on ${this.database.path}`);
+  }
+}
+
+/** Returns the document as JSON, or throws naming what is wrong with the event. */
+function validate(event: HooklineEvent): string {
+  if (typeof event !== 'object' || event === null) throw new InvalidEventError('expected an object with key, kind and document');
+  if (typeof event.key !== 'string' || event.key.trim() === '') throw new InvalidEventError('the key is missing or empty');
+  if (!EVENT_KINDS.has(event.kind)) throw new InvalidEventError(`kind "${String(event.kind)}" is not one of ${[...EVENT_KINDS].join(', ')}`);
+  const doc = event.document;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InvalidEventError(`the document of "${event.key}" must be a JSON object`);
+  try {
+    return JSON.stringify(doc);
+  } catch (err) {
+    throw new InvalidEventError(`the document of "${event.key}" cannot be serialised as JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function parseDeliveryId(deliveryId: string): [number, number] {
+  const m = /^(\d+)\.(\d+)$/.exec(deliveryId);
+  if (!m) throw new InvalidDeliveryError(deliveryId);
+  return [Number(m[1]), Number(m[2])];
+}

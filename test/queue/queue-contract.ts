@@ -1,0 +1,145 @@
+/**
+ * The `Queue` contract: the local SQLite queue and the JetStream queue of the
+ * scale-out issue run exactly these tests through `queueContract`.
+ */
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Queue } from '../../src/queue/queue.js';
+import type { HooklineEvent } from '../../src/events/event.js';
+
+export type QueueFactory = () => Promise<Queue>;
+
+export function apiEvent(n: number): HooklineEvent {
+  return {
+    key: 'EVENT API one.user.allocate 1',
+    kind: 'api',
+    document: { CALL: 'one.user.allocate', PARAMETERS: [`user${n}`, '****'], RESULT: n, SUCCESS: true },
+  };
+}
+
+export function stateEvent(id: number, state = 'PENDING'): HooklineEvent {
+  return { key: `EVENT STATE VM/${state}/LCM_INIT`, kind: 'state', document: { RESOURCE: 'VM', ID: id, STATE: state, LCM_STATE: 'LCM_INIT' } };
+}
+
+export function queueContract(name: string, makeQueue: QueueFactory): void {
+  describe(`Queue contract: ${name}`, () => {
+    let queue: Queue;
+    beforeEach(async () => { queue = await makeQueue(); });
+    afterEach(async () => { await queue.close(); });
+
+    it('accepts an event with a string id and an acceptance time, keeping key, kind and document', async () => {
+      const before = Date.now();
+      const accepted = await queue.enqueue(apiEvent(1));
+      assert.equal(typeof accepted.id, 'string');
+      assert.ok(accepted.acceptedAt >= before - 1000);
+      assert.equal(accepted.key, 'EVENT API one.user.allocate 1');
+      assert.equal(accepted.kind, 'api');
+      assert.deepEqual(accepted.document, apiEvent(1).document);
+      assert.equal(await queue.depth(), 1);
+    });
+
+    it('delivers events oldest first, with the same ids and documents they were accepted with', async () => {
+      const a = await queue.enqueue(apiEvent(1));
+      const [b, c] = await queue.enqueueMany([stateEvent(7), apiEvent(3)]);
+      const deliveries = await queue.claim('w1', 10);
+      assert.deepEqual(deliveries.map((d) => d.event.id), [a.id, b!.id, c!.id]);
+      assert.deepEqual(deliveries[1]!.event, b);
+      assert.ok(deliveries.every((d) => d.attempt === 1 && d.redelivered === false));
+    });
+
+    it('gives every one of many concurrent enqueues its own id', async () => {
+      const accepted = await Promise.all(Array.from({ length: 200 }, (_, i) => queue.enqueue(apiEvent(i))));
+      assert.equal(new Set(accepted.map((e) => e.id)).size, 200);
+      assert.equal(await queue.depth(), 200);
+      const delivered = await queue.claim('w', 500);
+      assert.deepEqual(delivered.map((d) => d.event.document.RESULT), accepted.map((e) => e.document.RESULT));
+    });
+
+    it('rejects an event without a key, with an unknown kind or with a non-object document, storing nothing', async () => {
+      const bad: unknown[] = [
+        { key: '', kind: 'api', document: {} },
+        { key: 'EVENT API x 1', kind: 'bogus', document: {} },
+        { key: 'EVENT API x 1', kind: 'api', document: [1, 2] },
+        { key: 'EVENT API x 1', kind: 'api', document: null },
+      ];
+      for (const event of bad) {
+        await assert.rejects(queue.enqueue(event as HooklineEvent), { code: 'QUEUE_INVALID_EVENT' });
+      }
+      await assert.rejects(queue.enqueueMany([apiEvent(1), bad[0] as HooklineEvent]), { code: 'QUEUE_INVALID_EVENT' });
+      assert.equal(await queue.depth(), 0);
+    });
+
+    it('claims at most max events and never hands one event to two workers at once', async () => {
+      await queue.enqueueMany([1, 2, 3, 4, 5].map(apiEvent));
+      const first = await queue.claim('w1', 2);
+      const second = await queue.claim('w2', 10);
+      assert.equal(first.length, 2);
+      assert.equal(second.length, 3);
+      const ids = [...first, ...second].map((d) => d.event.id);
+      assert.equal(new Set(ids).size, 5);
+      assert.deepEqual(await queue.claim('w3', 10), []);
+    });
+
+    it('removes an acknowledged event, and a second ack of it reports false', async () => {
+      await queue.enqueue(apiEvent(1));
+      const [d] = await queue.claim('w', 1);
+      assert.equal(await queue.ack(d!.deliveryId), true);
+      assert.equal(await queue.ack(d!.deliveryId), false);
+      assert.equal(await queue.depth(), 0);
+      assert.deepEqual(await queue.claim('w', 1), []);
+    });
+
+    it('counts held events in the depth until they are acknowledged', async () => {
+      await queue.enqueueMany([apiEvent(1), apiEvent(2)]);
+      const [d] = await queue.claim('w', 1);
+      assert.equal(await queue.depth(), 2);
+      await queue.ack(d!.deliveryId);
+      assert.equal(await queue.depth(), 1);
+    });
+
+    it('redelivers a nacked event, flagged as redelivered with the next attempt number', async () => {
+      const accepted = await queue.enqueue(apiEvent(1));
+      const [d] = await queue.claim('w', 1);
+      assert.equal(await queue.nack(d!.deliveryId), true);
+      const [again] = await queue.claim('w', 1);
+      assert.equal(again!.event.id, accepted.id);
+      assert.equal(again!.attempt, 2);
+      assert.equal(again!.redelivered, true);
+      assert.notEqual(again!.deliveryId, d!.deliveryId);
+    });
+
+    it('returns the deliveries of a dead worker to the queue and leaves other workers\' alone', async () => {
+      await queue.enqueueMany([1, 2, 3].map(apiEvent));
+      const dead = await queue.claim('dead', 2);
+      const alive = await queue.claim('alive', 1);
+      assert.equal(await queue.releaseWorker('dead'), 2);
+      const redelivered = await queue.claim('other', 10);
+      assert.deepEqual(redelivered.map((d) => d.event.id), dead.map((d) => d.event.id));
+      assert.ok(redelivered.every((d) => d.redelivered));
+      assert.equal(await queue.ack(alive[0]!.deliveryId), true);
+    });
+
+    it('ignores a late ack from a worker whose delivery was released and handed to another', async () => {
+      await queue.enqueue(apiEvent(1));
+      const [old] = await queue.claim('slow', 1);
+      await queue.releaseWorker('slow');
+      const [fresh] = await queue.claim('fast', 1);
+      assert.equal(await queue.ack(old!.deliveryId), false);
+      assert.equal(await queue.depth(), 1);
+      assert.equal(await queue.ack(fresh!.deliveryId), true);
+    });
+
+    it('reports the age of the oldest unacknowledged event, and null when empty', async () => {
+      assert.equal(await queue.oldestPendingAge(), null);
+      await queue.enqueue(apiEvent(1));
+      const age = await queue.oldestPendingAge();
+      assert.ok(age !== null && age >= 0);
+    });
+
+    it('refuses events after close with QUEUE_CLOSED', async () => {
+      await queue.close();
+      await assert.rejects(queue.enqueue(apiEvent(1)), { code: 'QUEUE_CLOSED' });
+      queue = await makeQueue();
+    });
+  });
+}
