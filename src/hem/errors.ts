@@ -1,0 +1,47 @@
+/**
+ * Errors of the Hook Execution Manager. Each has a stable `code` to match on
+ * (the text is for people), names what was wrong and where, and carries the
+ * underlying `cause` when there is one. Sections: templates and matching,
+ * execution.
+ */
+
+export class HemError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+// templates and matching
+
+/** Template text that is not OpenNebula template syntax; line and column are 1-based. */
+export class TemplateSyntaxError extends HemError {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    /** The offending text, as written. */
+    readonly text: string,
+    problem: string,
+    readonly source?: string,
+  ) {
+    super('HEM_TEMPLATE_SYNTAX', `${source ? `${source}:` : ''}${line}:${column}: ${problem} (at ${JSON.stringify(text)})`);
+  }
+}
+
+export interface TemplateProblem {
+  /** The attribute at fault, upper-case (e.g. TIMEOUT). */
+  attribute: string;
+  /** What was wrong and what was expected. */
+  message: string;
+}
+
+/** A template that parses but is not a valid hook; lists every problem found, not just the first. */
+export class TemplateValidationError extends HemError {
+  constructor(readonly problems: readonly TemplateProblem[], readonly source?: string) {
+    super('HEM_TEMPLATE_INVALID', `invalid hook template${source ? ` ${source}` : ''}: ${problems.map((p) => p.message).join('; ')}`);
+  }
+}
+
+// execution
