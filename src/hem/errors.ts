@@ -45,3 +45,24 @@ export class TemplateValidationError extends HemError {
 }
 
 // execution
+
+/** ARGUMENTS that cannot be split into words; `position` is the 1-based character where the problem starts. */
+export class ArgumentSyntaxError extends HemError {
+  constructor(readonly text: string, readonly position: number, problem: string) {
+    super('HEM_ARGUMENT_SYNTAX', `ARGUMENTS ${JSON.stringify(text)}: ${problem} at character ${position}`);
+  }
+}
+
+/** Executor options that cannot work (e.g. a relative hook-base-path). */
+export class ExecutorConfigError extends HemError {
+  constructor(option: string, problem: string) {
+    super('HEM_EXECUTOR_CONFIG', `executor option ${option}: ${problem}`);
+  }
+}
+
+/** A task submitted to an execution pool that is closing or closed. */
+export class PoolClosedError extends HemError {
+  constructor() {
+    super('HEM_POOL_CLOSED', 'the execution pool is closed: no new executions are accepted');
+  }
+}
