@@ -4,7 +4,7 @@
  * operator. Each part keeps one catalogue (`src/<part>/messages.ts`), so the
  * docs can print every message and tests can match on IDs rather than text.
  */
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export type Severity = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -48,7 +48,9 @@ export function formatMessage(message: Message, fields: Record<string, unknown>)
  */
 export function logMessage(logger: Logger, message: Message, fields: Record<string, unknown> = {}): void {
   if (!logger.isLevelEnabled(message.level)) return;
-  logger[message.level]({ msgId: message.id, ...fields }, formatMessage(message, fields));
+  const record: Record<string, unknown> = { msgId: message.id };
+  for (const [k, v] of Object.entries(fields)) record[k] = v instanceof Error ? pino.stdSerializers.err(v) : v;
+  logger[message.level](record, formatMessage(message, fields));
 }
 
 /** Renders catalogues as Markdown, one section per message, for docs/. */

@@ -1,0 +1,314 @@
+/**
+ * The facade a component uses (Kea's HooksManager): declare hook points, load
+ * libraries from configuration, create handles and call callouts.
+ *
+ * Guarantees: a reload swaps in a new library set only when every library of
+ * it loaded, so a failure leaves the running set serving untouched; reloads
+ * are serialized; calloutsPresent is one array read; callCallouts creates no
+ * promise when every callout is synchronous. Pre- and post-callouts belong to
+ * the component and survive reloads (Kea drops them; Hookline keeps them, as a
+ * component registers them once at start-up).
+ */
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { CalloutHandle, type HandleOwner, type LibraryRef } from './callout-handle.js';
+import { dispatchAsync, dispatchSync, type DispatchReporter } from './callout-dispatch.js';
+import { POST_CALLOUTS, PRE_CALLOUTS, type CalloutEntry } from './callout-manager.js';
+import { logCompletion, timedList } from './callout-timing.js';
+import { AsyncCalloutInSyncCall, NoSuchArgument, NoSuchHook } from './errors.js';
+import { checkArgument, type ArgMap, type ArgsOf, type HookPointSpec } from './hook-spec.js';
+import { HOOKS_MESSAGES } from './hooks-messages.js';
+import { LibraryHandle, type HookMap } from './library-handle.js';
+import { LibraryManagerCollection, type LoadReport } from './library-manager-collection.js';
+import type { LibraryContext, LibraryEntry } from './library-manager.js';
+import { silentLogger } from './logger.js';
+import { logMessage } from './messages.js';
+import { nextStepName } from './next-step.js';
+import { ParkingLots, type ParkingLotHandle } from './parking-lots.js';
+import { CONTEXT_CREATE, CONTEXT_DESTROY, ServerHooks, commandHookName, type HookPoint } from './server-hooks.js';
+
+/** A hook index that remembers the argument types of its hook point. */
+export type HookIndex<A extends ArgMap = ArgMap> = number & { readonly __hookArgs?: A };
+
+export interface HooksManagerOptions {
+  logger?: Logger;
+  /** Directory that libraries must lie in. HOOKLINE_HOOKS_PATH, when set, takes precedence. Default `./hooks`. */
+  hooksPath?: string;
+  /** Check arguments against hook-point specs at run time. */
+  strict?: boolean;
+  /** Most objects one hook's parking lot holds (Kea's parked-packet-limit). Default 256. */
+  parkingLotLimit?: number;
+  /** Libraries shipped with the component: bare name -> absolute module path. */
+  bundledLibraries?: ReadonlyMap<string, string>;
+}
+
+export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
+  readonly logger: Logger;
+  readonly strict: boolean;
+  readonly hooksPath: string;
+  private readonly serverHooks = new ServerHooks();
+  private current: LibraryManagerCollection;
+  private readonly parkingLots: ParkingLots;
+  private readonly bundled: ReadonlyMap<string, string>;
+  private reloading: Promise<unknown> = Promise.resolve();
+  private timing: boolean;
+  private readonly reporter: DispatchReporter;
+  private readonly preHandle: LibraryHandle<H>;
+  private readonly postHandle: LibraryHandle<H>;
+  /** @internal bumped on every library swap, so handles drop stale contexts */
+  generation = 0;
+
+  constructor(options: HooksManagerOptions = {}) {
+    this.logger = options.logger ?? silentLogger();
+    this.strict = options.strict ?? false;
+    this.hooksPath = path.resolve(process.env.HOOKLINE_HOOKS_PATH || options.hooksPath || 'hooks');
+    this.bundled = options.bundledLibraries ?? new Map();
+    this.current = LibraryManagerCollection.empty(this.serverHooks.count);
+    this.parkingLots = new ParkingLots(options.parkingLotLimit ?? 256,
+      (hook, error) => logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARK_CONTINUATION_ERROR, { hook, error }));
+    this.timing = this.logger.isLevelEnabled('debug');
+    this.logger.on?.('level-change', () => { this.timing = this.logger.isLevelEnabled('debug'); });
+    const logger = this.logger;
+    this.reporter = {
+      calloutError: (point, e, rc) => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_ERROR, { hook: point.name, library: e.lib.name, rc }),
+      calloutException: (point, e, error) => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error }),
+      asyncInSync: (point, e, result) => {
+        Promise.resolve(result).catch(() => undefined);
+        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error: new AsyncCalloutInSyncCall(point.name, e.lib.name) });
+      },
+      unsupportedStatus: (point, h) => logMessage(logger, HOOKS_MESSAGES.HOOKS_UNSUPPORTED_STATUS, { hook: point.name, status: nextStepName(h._status) }),
+    };
+    const componentHandle = (ref: LibraryRef): LibraryHandle<H> =>
+      new LibraryHandle<H>(ref, () => this.current.manager, this.serverHooks, {}, new AbortController().signal, this.logger);
+    this.preHandle = componentHandle(PRE_CALLOUTS);
+    this.postHandle = componentHandle(POST_CALLOUTS);
+  }
+
+  // ----- hook points -----
+
+  registerHook<S extends HookPointSpec>(name: string, spec?: S): HookIndex<ArgsOf<S>> {
+    const index = this.serverHooks.register(name, spec);
+    this.current.manager.ensureHooks(this.serverHooks.count);
+    return index as HookIndex<ArgsOf<S>>;
+  }
+
+  hookIndex(name: string): number {
+    return this.serverHooks.index(name);
+  }
+
+  /** Every hook point with its spec, in registration order (for catalogues). */
+  hookPoints(): readonly HookPoint[] {
+    return this.serverHooks.points();
+  }
+
+  calloutsPresent(index: number): boolean {
+    const list = this.current.manager.lists[index];
+    if (list === undefined && (index >= this.serverHooks.count || index < 0 || !Number.isInteger(index))) throw new NoSuchHook(index);
+    return list != null;
+  }
+
+  // ----- calling -----
+
+  createCalloutHandle<A extends ArgMap = ArgMap>(): CalloutHandle<A> {
+    const h = new CalloutHandle<A>(this);
+    if (this.current.manager.lists[0] != null) this.callCalloutsSync(0, h);
+    return h;
+  }
+
+  /** @internal CalloutHandle.release() */
+  releaseHandle(h: CalloutHandle<any>): void {
+    if (this.current.manager.lists[1] != null) this.callCalloutsSync(1, h);
+  }
+
+  private listFor(index: number): readonly CalloutEntry[] | null {
+    const list = this.current.manager.lists[index];
+    if (list === undefined) {
+      if (index >= this.serverHooks.count || index < 0 || !Number.isInteger(index)) throw new NoSuchHook(index);
+      return null;
+    }
+    return list;
+  }
+
+  private checkInputs(point: HookPoint, h: CalloutHandle<any>): void {
+    for (const [name, spec] of Object.entries(point.spec?.arguments ?? {})) {
+      if (spec.direction === 'out') continue;
+      if (!h.hasArgument(name)) throw new NoSuchArgument(name, point.name);
+      checkArgument(point.name, name, spec, h._args[name]);
+    }
+  }
+
+  /** Runs the callouts of a hook whose callouts are all synchronous. A callout returning a promise is an error (logged, DROP). */
+  callCalloutsSync<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): void {
+    const list = this.listFor(index);
+    if (list === null) {
+      h._status = 0;
+      return;
+    }
+    const point = this.serverHooks.point(index);
+    if (this.strict) this.checkInputs(point, h);
+    if (this.timing) {
+      const t0 = performance.now();
+      dispatchSync(point, timedList(point, list, this.logger), h, this.reporter);
+      logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
+      return;
+    }
+    dispatchSync(point, list, h, this.reporter);
+  }
+
+  /**
+   * Runs the callouts of a hook, awaiting those that return a promise.
+   * Returns undefined (no promise created) when every callout completed synchronously.
+   */
+  callCallouts<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): Promise<void> | undefined {
+    const list = this.listFor(index);
+    if (list === null) {
+      h._status = 0;
+      return undefined;
+    }
+    const point = this.serverHooks.point(index);
+    if (this.strict) this.checkInputs(point, h);
+    if (this.timing) {
+      const t0 = performance.now();
+      const done = (): void => logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
+      const p = dispatchAsync(point, timedList(point, list, this.logger), h, this.reporter);
+      if (p === undefined) {
+        done();
+        return undefined;
+      }
+      return p.then(done);
+    }
+    return dispatchAsync(point, list, h, this.reporter);
+  }
+
+  // ----- component callouts -----
+
+  preCalloutsLibraryHandle(): LibraryHandle<H> {
+    return this.preHandle;
+  }
+
+  postCalloutsLibraryHandle(): LibraryHandle<H> {
+    return this.postHandle;
+  }
+
+  // ----- libraries -----
+
+  private context(): LibraryContext {
+    return { paths: { hooksPath: this.hooksPath, bundled: this.bundled }, hooks: this.serverHooks, logger: this.logger };
+  }
+
+  /** Serializes reloads: a second loadLibraries waits for the first. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.reloading.then(fn, fn);
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Loads a new set beside the running one and swaps it in only if every
+   * library loaded. Returns a report naming each failing library and its cause.
+   */
+  loadLibrariesWithReport(entries: readonly LibraryEntry[]): Promise<LoadReport> {
+    return this.exclusive(async () => {
+      const keep = new Set<LibraryRef>([PRE_CALLOUTS, POST_CALLOUTS]);
+      const { set, report } = await LibraryManagerCollection.load(entries, this.context(), this.current, keep);
+      if (set === undefined) {
+        const reason = report.errors.map((e) => e.message).join('; ');
+        logMessage(this.logger, HOOKS_MESSAGES.HOOKS_LIBRARIES_REJECTED, { reason, running: this.current.libraries.length, errors: report.errors.map((e) => ({ library: e.library, code: e.code })) });
+        return report;
+      }
+      await this.swap(set);
+      logMessage(this.logger, HOOKS_MESSAGES.HOOKS_LIBRARIES_INSTALLED, { count: set.libraries.length, libraries: set.names });
+      return report;
+    });
+  }
+
+  /** Kea's loadLibraries: true when the whole set loaded and is now active. */
+  async loadLibraries(entries: readonly LibraryEntry[]): Promise<boolean> {
+    return (await this.loadLibrariesWithReport(entries)).ok;
+  }
+
+  /** Imports and checks a set without calling load(): the report names every failing library. */
+  async validateLibrariesWithReport(entries: readonly LibraryEntry[]): Promise<LoadReport> {
+    const { errors } = await LibraryManagerCollection.open(entries, this.context());
+    return { ok: errors.length === 0, errors };
+  }
+
+  /** The names of the libraries that would fail to load, without calling load(). */
+  async validateLibraries(entries: readonly LibraryEntry[]): Promise<string[]> {
+    return (await this.validateLibrariesWithReport(entries)).errors.map((e) => e.library);
+  }
+
+  /** Unloads every library (reverse order). Component callouts stay. */
+  unloadLibraries(): Promise<void> {
+    return this.exclusive(async () => {
+      const keep = new Set<LibraryRef>([PRE_CALLOUTS, POST_CALLOUTS]);
+      const { set } = await LibraryManagerCollection.load([], this.context(), this.current, keep);
+      await this.swap(set!);
+    });
+  }
+
+  private async swap(next: LibraryManagerCollection): Promise<void> {
+    const old = this.current;
+    this.current = next;
+    this.generation++;
+    const dropped = this.parkingLots.clear();
+    if (dropped > 0) logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARKING_LOTS_CLEARED, { count: dropped });
+    await old.unload(this.logger);
+  }
+
+  /** Names of the active libraries, in configuration order. */
+  getLibraryNames(): string[] {
+    return this.current.names;
+  }
+
+  /** The active libraries with their parameters, for status and config reports. */
+  getLibraryInfo(): Array<{ library: string; file: string; parameters: Record<string, unknown> }> {
+    return this.current.libraries.map((l) => ({ library: l.name, file: l.opened.file, parameters: l.handle.getParameters() }));
+  }
+
+  // ----- parking -----
+
+  park(hookName: string, obj: object, onUnpark: () => void): void {
+    this.parkingLots.lot(hookName).park(obj, onUnpark);
+  }
+
+  unpark(hookName: string, obj: object, force = false): boolean {
+    return this.parkingLots.lot(hookName).unpark(obj, force);
+  }
+
+  drop(hookName: string, obj: object): boolean {
+    return this.parkingLots.lot(hookName).drop(obj);
+  }
+
+  /** @internal CalloutHandle.getParkingLotHandle() */
+  parkingLotHandle(hookName: string): ParkingLotHandle {
+    return this.parkingLots.handle(hookName);
+  }
+
+  parkedCount(hookName: string): number {
+    return this.parkingLots.lot(hookName).size;
+  }
+
+  // ----- commands -----
+
+  commandHandlersPresent(command: string): boolean {
+    const point = this.serverHooks.find(commandHookName(command));
+    return point !== undefined && this.current.manager.lists[point.index] != null;
+  }
+
+  /** Calls the handlers of a control command; they read argument `command` and set `response`. */
+  async callCommandHandlers(command: string, h: CalloutHandle<any>): Promise<void> {
+    const point = this.serverHooks.find(commandHookName(command));
+    if (point === undefined) throw new NoSuchHook(commandHookName(command));
+    await this.callCallouts(point.index, h);
+  }
+
+  /** Commands that libraries of the active set handle. */
+  libraryCommands(): string[] {
+    return this.serverHooks.points()
+      .filter((p) => p.name.startsWith('$') && this.current.manager.lists[p.index] != null)
+      .map((p) => this.serverHooks.commandOf(p.name) ?? p.name.slice(1).replace(/_/g, '-'));
+  }
+}
+
+export { CONTEXT_CREATE, CONTEXT_DESTROY };
