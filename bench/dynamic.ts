@@ -1,0 +1,91 @@
+/**
+ * Dynamic hooks, side by side in one process (issue 3):
+ *  1. a patched function while no group is enabled anywhere, against the unpatched call (target ≤ 1.1×);
+ *  2. enabled by default with one before and one after, against calling the three functions by hand;
+ *  3. runHook on a disabled group, against tapable's empty SyncHook call() (target ≤ 1×), with other peers;
+ *  4. a group enabled on this request inside runInRequest, against the same enabled by default (target < 1.5×).
+ * Run: node dist/bench/dynamic.js
+ */
+import { SyncHook } from 'tapable';
+import { createHooks } from '@wordpress/hooks';
+import { EventEmitter } from 'eventemitter3';
+import { DynamicHooks, type CallOutcome } from '../src/dynamic/index.js';
+import { consume, printGroup, runGroup } from './harness.js';
+
+type Add = (a: number, b: number) => number;
+const makeTarget = (): { add: Add } => ({ add(a: number, b: number): number { return a + b; } });
+
+let counter = 0;
+const before = (a: number, _b: number): void => { counter += a; };
+const after = (o: CallOutcome<Add>): void => { if (!o.threw) counter += o.result; };
+
+const dyn = new DynamicHooks();
+
+// 1. No group enabled anywhere: must run before anything enables a group in this process.
+{
+  const plain = makeTarget();
+  const patched = makeTarget();
+  dyn.hookFunction('bench-off', patched, 'add', { befores: [before], afters: [after] });
+  let i = 0;
+  const results = runGroup([
+    { name: 'unpatched', fn: () => plain.add(i++, 1) },
+    { name: 'patched, no group enabled anywhere', fn: () => patched.add(i++, 1) },
+  ], { ops: 2_000_000, rounds: 21 });
+  printGroup('1. Patched function, no group enabled anywhere (target ≤ 1.10)', results, 'unpatched');
+}
+
+// 3. runHook on a disabled group, first with nothing enabled anywhere, then with another group enabled.
+{
+  dyn.hook('bench-hook', 'event', before);
+  const tap = new SyncHook<[]>([]);
+  const wp = createHooks();
+  const ee = new EventEmitter();
+  const cases = [
+    { name: 'tapable SyncHook.call(), no taps', fn: () => tap.call() },
+    { name: 'runHook, disabled group', fn: () => dyn.runHook('bench-hook', 'event', 1, 2) },
+    { name: '@wordpress/hooks doAction, no actions', fn: () => wp.doAction('event', 1, 2) },
+    { name: 'eventemitter3 emit, no listeners', fn: () => ee.emit('event', 1, 2) },
+  ];
+  printGroup('3a. runHook on a disabled group, nothing enabled anywhere (target ≤ 1.00)', runGroup(cases, { ops: 2_000_000, rounds: 21 }), 'tapable SyncHook.call(), no taps');
+  dyn.enableByDefault('bench-other');
+  printGroup('3b. runHook on a disabled group, another group enabled by default', runGroup(cases, { ops: 2_000_000, rounds: 21 }), 'tapable SyncHook.call(), no taps');
+  dyn.disableByDefault('bench-other');
+}
+
+// 2. Enabled by default, one before and one after, against the same three calls by hand.
+{
+  const byHand = makeTarget();
+  const patched = makeTarget();
+  dyn.hookFunction('bench-default', patched, 'add', { befores: [before], afters: [after] });
+  dyn.enableByDefault('bench-default');
+  let i = 0;
+  const results = runGroup([
+    {
+      name: 'by hand: before, function, after',
+      fn: () => {
+        const a = i++;
+        before(a, 1);
+        const result = byHand.add(a, 1);
+        after({ args: [a, 1], threw: false, result });
+        return result;
+      },
+    },
+    { name: 'patched, enabled by default', fn: () => patched.add(i++, 1) },
+  ], { ops: 1_000_000, rounds: 21 });
+  printGroup('2. Patched function, group enabled by default, 1 before + 1 after (report the ratio)', results, 'by hand: before, function, after');
+
+  // 4. The same patch shape, its group enabled on this request: the difference is the AsyncLocalStorage lookup.
+  const perRequest = makeTarget();
+  dyn.hookFunction('bench-request', perRequest, 'add', { befores: [before], afters: [after] });
+  dyn.runInRequest(() => {
+    dyn.enableOnThisRequest('bench-request');
+    const r = runGroup([
+      { name: 'enabled by default', fn: () => patched.add(i++, 1) },
+      { name: 'enabled on this request', fn: () => perRequest.add(i++, 1) },
+    ], { ops: 1_000_000, rounds: 21 });
+    printGroup('4. Per-request enabled inside runInRequest vs enabled by default (target < 1.50)', r, 'enabled by default');
+  });
+  dyn.disableByDefault('bench-default');
+}
+
+consume(counter);

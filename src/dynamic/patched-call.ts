@@ -1,0 +1,149 @@
+/**
+ * The function a patch installs in place of the original. While no group is
+ * enabled anywhere it calls the original after one comparison. Otherwise the
+ * layers whose group is enabled here run: befores (newest patch first), the
+ * original, then afters (oldest first, after the promise settles for a promise
+ * result). Whatever the original returns or throws reaches the caller unchanged.
+ */
+import { enabledAnywhere, type Group } from './group.js';
+import { type HandlerFailures, isThenable } from './handler-failures.js';
+import type { Logger } from 'pino';
+
+// Patching works on any function; its own signature is recovered through Parameters<F>/ReturnType<F>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
+
+/** What afters see: the arguments, and either the result (awaited for a promise) or the error. */
+export type CallOutcome<F extends AnyFunction = AnyFunction> =
+  | { readonly args: Parameters<F>; readonly threw: false; readonly result: Awaited<ReturnType<F>>; readonly error?: undefined }
+  | { readonly args: Parameters<F>; readonly threw: true; readonly error: unknown; readonly result?: undefined };
+
+export type Before<F extends AnyFunction = AnyFunction> = (this: ThisParameterType<F>, ...args: Parameters<F>) => unknown;
+export type After<F extends AnyFunction = AnyFunction> = (this: ThisParameterType<F>, outcome: CallOutcome<F>) => unknown;
+
+/** The DynamicHooks a layer belongs to: whether its group is on here, and where failures go. */
+export interface LayerOwner {
+  isEnabled(group: Group): boolean;
+  readonly failures: HandlerFailures;
+  readonly logger: Logger;
+}
+
+/** One group's handlers on one patched function. */
+export interface Layer {
+  readonly owner: LayerOwner;
+  readonly group: Group;
+  /** The hook name used in logs, e.g. `Client.prototype.query`. */
+  readonly label: string;
+  readonly befores: readonly AnyFunction[];
+  readonly afters: readonly AnyFunction[];
+}
+
+export interface PatchedCall {
+  readonly original: AnyFunction;
+  /** In patch order; replaced, never mutated, so a call in progress sees a stable list. */
+  layers: readonly Layer[];
+}
+
+const NONE: readonly Layer[] = [];
+
+/** Builds the replacement. Constructible originals get a wrapper that honours `new`; others a method, which refuses `new` as they do. */
+export function createPatchedFunction(call: PatchedCall): AnyFunction {
+  const original = call.original;
+  let patched: AnyFunction;
+  if (Object.hasOwn(original, 'prototype')) {
+    patched = function (this: unknown) {
+      if (enabledAnywhere === 0) {
+        // eslint-disable-next-line prefer-rest-params
+        return new.target === undefined ? original.apply(this, arguments as never) : Reflect.construct(original, arguments, new.target);
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return callWithLayers(call, this, arguments, new.target);
+    };
+    patched.prototype = original.prototype;
+  } else {
+    patched = {
+      patched(this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        if (enabledAnywhere === 0) return original.apply(this, arguments as never);
+        // eslint-disable-next-line prefer-rest-params
+        return callWithLayers(call, this, arguments, undefined);
+      },
+    }.patched;
+  }
+  copyOwn(original, patched, 'name');
+  copyOwn(original, patched, 'length');
+  // Static properties of the original (util.promisify.custom, class statics) stay reachable through the wrapper.
+  Object.setPrototypeOf(patched, original);
+  return patched;
+}
+
+function copyOwn(from: AnyFunction, to: AnyFunction, key: 'name' | 'length'): void {
+  const d = Object.getOwnPropertyDescriptor(from, key);
+  if (d) Object.defineProperty(to, key, d);
+  else Reflect.deleteProperty(to, key);
+}
+
+function callWithLayers(call: PatchedCall, thisArg: unknown, args: IArguments, newTarget: AnyFunction | undefined): unknown {
+  const layers = call.layers;
+  // Decided once per call, so an after never runs without its before even if enabling changes mid-call.
+  let active: readonly Layer[];
+  if (layers.length === 1) active = layers[0]!.owner.isEnabled(layers[0]!.group) ? layers : NONE;
+  else active = layers.filter((l) => l.owner.isEnabled(l.group));
+  if (active.length === 0) return invoke(call.original, thisArg, args, newTarget);
+
+  const n = args.length;
+  const argList: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) argList[i] = args[i];
+  let withAfters = false;
+  for (let i = active.length - 1; i >= 0; i--) {
+    const layer = active[i]!;
+    if (layer.afters.length > 0) withAfters = true;
+    for (const before of layer.befores) {
+      try {
+        const r: unknown = before.apply(thisArg, argList);
+        if (r !== undefined && isThenable(r)) r.then(undefined, (e: unknown) => layer.owner.failures.report('before', layer.group.name, layer.label, e));
+      } catch (e) {
+        layer.owner.failures.report('before', layer.group.name, layer.label, e);
+      }
+    }
+  }
+  let result: unknown;
+  try {
+    result = invoke(call.original, thisArg, argList, newTarget);
+  } catch (error) {
+    if (withAfters) runAfters(active, thisArg, { args: argList, threw: true, error });
+    throw error;
+  }
+  if (!withAfters) return result;
+  if (isThenable(result)) {
+    return result.then(
+      (value) => {
+        runAfters(active, thisArg, { args: argList, threw: false, result: value });
+        return value;
+      },
+      (error: unknown) => {
+        runAfters(active, thisArg, { args: argList, threw: true, error });
+        throw error;
+      },
+    );
+  }
+  runAfters(active, thisArg, { args: argList, threw: false, result });
+  return result;
+}
+
+function invoke(original: AnyFunction, thisArg: unknown, args: ArrayLike<unknown>, newTarget: AnyFunction | undefined): unknown {
+  return newTarget === undefined ? Reflect.apply(original, thisArg, args) : Reflect.construct(original, args, newTarget);
+}
+
+function runAfters(active: readonly Layer[], thisArg: unknown, outcome: CallOutcome): void {
+  for (const layer of active) {
+    for (const after of layer.afters) {
+      try {
+        const r: unknown = after.call(thisArg, outcome);
+        if (r !== undefined && isThenable(r)) r.then(undefined, (e: unknown) => layer.owner.failures.report('after', layer.group.name, layer.label, e));
+      } catch (e) {
+        layer.owner.failures.report('after', layer.group.name, layer.label, e);
+      }
+    }
+  }
+}
