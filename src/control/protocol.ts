@@ -106,7 +106,12 @@ export function jsonTypeName(v: unknown): string {
 
 function describeJsonError(text: string, err: unknown): string {
   const errors: ParseError[] = [];
-  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // the locating parser recurses; absurd nesting exhausts the stack, so fall back to V8's text
+    errors.length = 0;
+  }
   const first = errors[0];
   if (first === undefined) return `malformed JSON: ${(err as Error).message}`;
   const { line, column } = lineColumn(text, first.offset);
