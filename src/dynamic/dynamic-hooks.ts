@@ -12,7 +12,7 @@ import { InvalidHandlerError, InvalidNameError, NoRequestScopeError, UnknownGrou
 import { enabledAnywhere, Group, type HookHandler } from './group.js';
 import { HandlerFailures, isThenable } from './handler-failures.js';
 import { patchProperty } from './patch-site.js';
-import type { After, AnyFunction, Before, LayerOwner } from './patched-call.js';
+import type { After, AnyFunction, Before, LayerOwner, Patchable } from './patched-call.js';
 import { RequestScope } from './request-scope.js';
 
 export interface DynamicHooksOptions {
@@ -20,15 +20,15 @@ export interface DynamicHooksOptions {
   logger?: Logger;
 }
 
-export interface FunctionHandlers<F extends AnyFunction = AnyFunction> {
-  befores?: ReadonlyArray<Before<F>>;
-  afters?: ReadonlyArray<After<F>>;
+export interface FunctionHandlers<F extends Patchable = AnyFunction, This = unknown> {
+  befores?: ReadonlyArray<Before<F, This>>;
+  afters?: ReadonlyArray<After<F, This>>;
   /** The hook name in logs; defaults to the target and key, e.g. `Client.prototype.query`. */
   label?: string;
 }
 
 /** The function-valued keys of T, so hookFunction's handlers are typed from the patched function. */
-export type FunctionKey<T> = { [K in keyof T]-?: T[K] extends AnyFunction ? K : never }[keyof T];
+export type FunctionKey<T> = { [K in keyof T]-?: T[K] extends Patchable ? K : never }[keyof T];
 
 /** Returned by every registration; calling it again does nothing. */
 export type Undo = () => void;
@@ -71,7 +71,7 @@ export class DynamicHooks implements LayerOwner {
    * undo that restores the original exactly.
    */
   hookFunction<T extends object, K extends FunctionKey<T>>(
-    group: string, target: T, key: K, handlers: FunctionHandlers<Extract<T[K], AnyFunction>>,
+    group: string, target: T, key: K, handlers: FunctionHandlers<Extract<T[K], Patchable>, T>,
   ): Undo {
     const g = this.#declare(group);
     if (typeof handlers !== 'object' || handlers === null) {

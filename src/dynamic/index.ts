@@ -1,7 +1,7 @@
 /** `hookline/dynamic`: Kong-style dynamic hooks and the bundled request timing. */
 export { DynamicHooks } from './dynamic-hooks.js';
 export type { DynamicHooksOptions, FunctionHandlers, FunctionKey, Undo } from './dynamic-hooks.js';
-export type { After, AnyFunction, Before, CallOutcome } from './patched-call.js';
+export type { After, AnyConstructor, AnyFunction, ArgsOf, Before, CallOutcome, Patchable, ResultOf } from './patched-call.js';
 export type { HookHandler } from './group.js';
 export type { RequestScope } from './request-scope.js';
 export * from './errors.js';

@@ -13,13 +13,24 @@ import type { Logger } from 'pino';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
-/** What afters see: the arguments, and either the result (awaited for a promise) or the error. */
-export type CallOutcome<F extends AnyFunction = AnyFunction> =
-  | { readonly args: Parameters<F>; readonly threw: false; readonly result: Awaited<ReturnType<F>>; readonly error?: undefined }
-  | { readonly args: Parameters<F>; readonly threw: true; readonly error: unknown; readonly result?: undefined };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConstructor = abstract new (...args: any[]) => any;
 
-export type Before<F extends AnyFunction = AnyFunction> = (this: ThisParameterType<F>, ...args: Parameters<F>) => unknown;
-export type After<F extends AnyFunction = AnyFunction> = (this: ThisParameterType<F>, outcome: CallOutcome<F>) => unknown;
+/** Anything hookFunction can patch: a function, a method, or a class. */
+export type Patchable = AnyFunction | AnyConstructor;
+
+export type ArgsOf<F extends Patchable> = F extends AnyFunction ? Parameters<F> : F extends AnyConstructor ? ConstructorParameters<F> : never;
+export type ResultOf<F extends Patchable> = F extends AnyFunction ? Awaited<ReturnType<F>> : F extends AnyConstructor ? InstanceType<F> : never;
+
+/** What afters see: the arguments, and either the result (awaited for a promise) or the error. */
+export type CallOutcome<F extends Patchable = AnyFunction> =
+  | { readonly args: ArgsOf<F>; readonly threw: false; readonly result: ResultOf<F>; readonly error?: undefined }
+  | { readonly args: ArgsOf<F>; readonly threw: true; readonly error: unknown; readonly result?: undefined };
+
+/** Called with the caller's `this` (by default typed as the patched object) and the arguments. */
+export type Before<F extends Patchable = AnyFunction, This = unknown> = (this: This, ...args: ArgsOf<F>) => unknown;
+/** Called with the caller's `this` and the outcome of the call. */
+export type After<F extends Patchable = AnyFunction, This = unknown> = (this: This, outcome: CallOutcome<F>) => unknown;
 
 /** The DynamicHooks a layer belongs to: whether its group is on here, and where failures go. */
 export interface LayerOwner {

@@ -53,8 +53,8 @@ export function withRequestTiming(timing: Timing, handler: RequestListener, opti
       const wantsLog = headerValue(req, logHeader) === 'true';
       delete req.headers[debugHeader];
       delete req.headers[logHeader];
-      const loopback = isLoopback(req.socket.remoteAddress);
-      if (!((loopback && allowLoopback) || (token !== undefined && sameToken(token, asked)))) {
+      const loopback = allowLoopback && isLoopback(req.socket.remoteAddress);
+      if (!(loopback || (token !== undefined && sameToken(token, asked)))) {
         logMessage(dyn.logger, dynamicMessages.DYNAMIC_TIMING_DENIED, { remoteAddress: req.socket.remoteAddress ?? 'unknown' });
         handler.call(this, req, res);
         return closed;
@@ -64,6 +64,7 @@ export function withRequestTiming(timing: Timing, handler: RequestListener, opti
       ctx.setRootProp('method', req.method);
       ctx.setRootProp('path', (req.url ?? '/').split('?')[0]);
       let logIt = wantsLog;
+      // As in Kong, a trusted loopback caller gets the whole report in the header.
       reportInHeader(res, ctx, outputHeader, loopback ? Infinity : maxHeaderBytes, () => (logIt = true));
       res.once('close', () => {
         if (!logIt) return;

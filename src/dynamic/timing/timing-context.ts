@@ -54,7 +54,9 @@ export class TimingContext {
   enter(name: string): void {
     const parent = this.#stack[this.#stack.length - 1]!.node;
     let node = parent?.children?.get(name) ?? null;
-    if (parent !== null && node === null) {
+    if (parent === null) {
+      this.#dropped++; // a phase inside a dropped phase is dropped too
+    } else if (node === null) {
       if (this.#entries < this.maxEntries) {
         node = new PhaseNode();
         (parent.children ??= new Map()).set(name, node);

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DynamicHooks } from '../../src/dynamic/index.js';
+import { captureLog } from '../support/log-capture.js';
+
+test('runHook calls every handler of the name in registration order with the arguments', () => {
+  const dyn = new DynamicHooks();
+  const calls: string[] = [];
+  dyn.hook('g', 'evt', (a: number, b: string) => calls.push(`first ${a} ${b}`));
+  dyn.hook('g', 'evt', (a: number, b: string) => calls.push(`second ${a} ${b}`));
+  dyn.hook('g', 'other', () => calls.push('other'));
+  dyn.enableByDefault('g');
+  dyn.runHook('g', 'evt', 1, 'x');
+  assert.deepEqual(calls, ['first 1 x', 'second 1 x']);
+  dyn.disableByDefault('g');
+});
+
+test('runHook on a disabled group calls nothing', () => {
+  const dyn = new DynamicHooks();
+  let called = false;
+  dyn.hook('g', 'evt', () => (called = true));
+  dyn.runHook('g', 'evt');
+  dyn.enableByDefault('other');
+  dyn.runHook('g', 'evt');
+  dyn.runHook('unknown', 'evt');
+  dyn.disableByDefault('other');
+  assert.equal(called, false);
+});
+
+test('the undo of one registration removes only that registration, even for the same handler twice', () => {
+  const dyn = new DynamicHooks();
+  const calls: string[] = [];
+  const f = (): number => calls.push('f');
+  const g = (): number => calls.push('g');
+  dyn.hook('grp', 'evt', f);
+  dyn.hook('grp', 'evt', g);
+  const undoSecondF = dyn.hook('grp', 'evt', f);
+  dyn.enableByDefault('grp');
+  undoSecondF();
+  undoSecondF();
+  dyn.runHook('grp', 'evt');
+  assert.deepEqual(calls, ['f', 'g']);
+  dyn.disableByDefault('grp');
+});
+
+test('a handler that undoes itself during a run does not stop the others of that run', () => {
+  const dyn = new DynamicHooks();
+  const calls: string[] = [];
+  const undo = dyn.hook('g', 'evt', () => {
+    calls.push('a');
+    undo();
+  });
+  dyn.hook('g', 'evt', () => calls.push('b'));
+  dyn.enableByDefault('g');
+  dyn.runHook('g', 'evt');
+  dyn.runHook('g', 'evt');
+  assert.deepEqual(calls, ['a', 'b', 'b']);
+  dyn.disableByDefault('g');
+});
+
+test('a throwing handler is logged once per group and hook, and neither the caller nor the other handlers see it', () => {
+  const log = captureLog();
+  const dyn = new DynamicHooks({ logger: log.logger });
+  const calls: string[] = [];
+  dyn.hook('g', 'evt', () => {
+    throw new Error('boom');
+  });
+  dyn.hook('g', 'evt', () => calls.push('after the thrower'));
+  dyn.enableByDefault('g');
+  assert.doesNotThrow(() => dyn.runHook('g', 'evt'));
+  dyn.runHook('g', 'evt');
+  assert.deepEqual(calls, ['after the thrower', 'after the thrower']);
+  const errors = log.records.filter((r) => r.msgId === 'DYNAMIC_HOOK_HANDLER_ERROR');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.group, 'g');
+  assert.equal(errors[0]!.hook, 'evt');
+  dyn.disableByDefault('g');
+});
+
+test('an async handler that rejects is contained and logged', async () => {
+  const log = captureLog();
+  const dyn = new DynamicHooks({ logger: log.logger });
+  let rejected!: () => void;
+  const seen = new Promise<void>((r) => (rejected = r));
+  dyn.hook('g', 'evt', async () => {
+    setImmediate(rejected);
+    throw new Error('late boom');
+  });
+  dyn.enableByDefault('g');
+  dyn.runHook('g', 'evt');
+  await seen;
+  await new Promise((r) => setImmediate(r));
+  assert.ok(log.has('DYNAMIC_HOOK_HANDLER_ERROR'));
+  dyn.disableByDefault('g');
+});
+
+test('hook refuses an empty group, an empty name and a non-function handler with typed errors', () => {
+  const dyn = new DynamicHooks();
+  assert.throws(() => dyn.hook('', 'evt', () => {}), { code: 'HOOKLINE_DYNAMIC_INVALID_NAME' });
+  assert.throws(() => dyn.hook('g', '', () => {}), { code: 'HOOKLINE_DYNAMIC_INVALID_NAME' });
+  assert.throws(() => dyn.hook('g', 'evt', 'nope' as never), { code: 'HOOKLINE_DYNAMIC_INVALID_HANDLER' });
+});
