@@ -11,6 +11,8 @@ export const DEFAULTS = Object.freeze({
   logRetention: 20,
   outputLimit: 65536,
   defaultTimeout: 0,
+  remoteHookBasePath: '/var/tmp/hookline/hooks',
+  sourceSubscriptions: ['EVENT'],
   publisherBind: 'tcp://127.0.0.1:2101',
   publisherHwm: 1000,
   sqliteFile: 'hookline.db',

@@ -34,6 +34,8 @@ export interface HookLibraryConfig {
 
 export interface HookExecutionConfig {
   hookBasePath: string;
+  /** On remote hosts, for REMOTE hooks; never resolved locally. */
+  remoteHookBasePath: string;
   concurrency: number;
   logRetention: number;
   outputLimit: number;
@@ -43,6 +45,7 @@ export interface HookExecutionConfig {
 
 export interface EventsConfig {
   publisher: { enabled: boolean; bind: string; hwm: number };
+  /** `subscribe` holds key prefixes; default `['EVENT']` (every event, no RETRY), as the bus source expects. */
   sources: Array<{ connect: string; subscribe: string[] }>;
 }
 

@@ -49,6 +49,7 @@ export function resolveConfig(hookline: Doc, baseDir: string, env: NodeJS.Proces
     hooksLibraries: ((hookline['hooks-libraries'] as Doc[] | undefined) ?? []).map((l) => ({ library: l.library, parameters: l.parameters ?? {} })),
     hookExecution: {
       hookBasePath: exec['hook-base-path'] === undefined ? path.join(hooksPath, DEFAULTS.hookBaseSubdir) : abs(exec['hook-base-path']),
+      remoteHookBasePath: exec['remote-hook-base-path'] ?? DEFAULTS.remoteHookBasePath,
       concurrency: exec.concurrency ?? DEFAULTS.concurrency,
       logRetention: exec['log-retention'] ?? DEFAULTS.logRetention,
       outputLimit: exec['output-limit'] ?? DEFAULTS.outputLimit,
@@ -56,7 +57,7 @@ export function resolveConfig(hookline: Doc, baseDir: string, env: NodeJS.Proces
     },
     events: {
       publisher: { enabled: publisher.enabled ?? true, bind: publisher.bind ?? DEFAULTS.publisherBind, hwm: publisher.hwm ?? DEFAULTS.publisherHwm },
-      sources: ((events.sources as Doc[] | undefined) ?? []).map((s) => ({ connect: s.connect, subscribe: s.subscribe ?? [''] })),
+      sources: ((events.sources as Doc[] | undefined) ?? []).map((s) => ({ connect: s.connect, subscribe: s.subscribe ?? [...DEFAULTS.sourceSubscriptions] })),
     },
     store: store.type === 'postgresql'
       ? { type: 'postgresql', url: store.url }

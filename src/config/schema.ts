@@ -104,6 +104,7 @@ export const configSchema = obj({
     },
     'hook-execution': obj({
       'hook-base-path': str('the directory that relative hook commands resolve under'),
+      'remote-hook-base-path': { type: 'string', pattern: '^/', description: 'an absolute path on remote hosts for relative commands of REMOTE hooks' },
       concurrency: int('an integer from 1 to 1024', 1, 1024),
       'log-retention': int('a non-negative integer number of execution records', 0, 1_000_000),
       'output-limit': int('a non-negative integer number of bytes (at most 64 MiB)', 0, 64 * 1024 * 1024),
@@ -120,7 +121,7 @@ export const configSchema = obj({
         description: 'a list of event sources, each {"connect", "subscribe"?}',
         items: obj({
           connect: zmqEndpoint('tcp://127.0.0.1:2101'),
-          subscribe: { type: 'array', description: 'a list of event key prefixes', items: { type: 'string', description: 'an event key prefix' } },
+          subscribe: { type: 'array', description: 'a list of event key prefixes (default ["EVENT"])', items: { type: 'string', description: 'an event key prefix' } },
         }, ['connect']),
       },
     }),

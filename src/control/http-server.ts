@@ -27,6 +27,7 @@ export interface HttpRoute {
   path: string;
   /** Body limit for this route; default the server's maxRequestBytes. */
   maxRequestBytes?: number;
+  /** Must end the response; a throw before it starts is answered with 500. */
   handler(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, user: string): void | Promise<void>;
 }
 

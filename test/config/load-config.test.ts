@@ -35,10 +35,10 @@ test('a file using every section loads with comments and relative paths resolved
   assert.equal(c.hooksPath, path.join(fixtures, 'hooks'));
   assert.equal(c.hooksPathSource, 'config');
   assert.deepEqual(c.hooksLibraries, [{ library: 'audit-log', parameters: { path: './data/audit.jsonl' } }, { library: 'stats-commands', parameters: {} }]);
-  assert.deepEqual(c.hookExecution, { hookBasePath: path.join(fixtures, 'bin'), concurrency: 4, logRetention: 50, outputLimit: 4096, defaultTimeout: 30 });
+  assert.deepEqual(c.hookExecution, { hookBasePath: path.join(fixtures, 'bin'), remoteHookBasePath: '/var/tmp/hookline/hooks', concurrency: 4, logRetention: 50, outputLimit: 4096, defaultTimeout: 30 });
   assert.deepEqual(c.events, {
     publisher: { enabled: true, bind: 'tcp://127.0.0.1:3101', hwm: 500 },
-    sources: [{ connect: 'tcp://127.0.0.1:2101', subscribe: ['EVENT STATE VM/'] }, { connect: 'ipc:///run/one.sock', subscribe: [''] }],
+    sources: [{ connect: 'tcp://127.0.0.1:2101', subscribe: ['EVENT STATE VM/'] }, { connect: 'ipc:///run/one.sock', subscribe: ['EVENT'] }],
   });
   assert.deepEqual(c.store, { type: 'postgresql', url: 'postgres://hookline@127.0.0.1/hookline' });
   assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://127.0.0.1:4222'], stream: 'HOOKS' });
@@ -55,7 +55,7 @@ test('an empty Hookline object gets every default', () => {
     hooksPath: path.join(dir, 'hooks'),
     hooksPathSource: 'default',
     hooksLibraries: [],
-    hookExecution: { hookBasePath: path.join(dir, 'hooks', 'commands'), concurrency: 8, logRetention: 20, outputLimit: 65536, defaultTimeout: 0 },
+    hookExecution: { hookBasePath: path.join(dir, 'hooks', 'commands'), remoteHookBasePath: '/var/tmp/hookline/hooks', concurrency: 8, logRetention: 20, outputLimit: 65536, defaultTimeout: 0 },
     events: { publisher: { enabled: true, bind: 'tcp://127.0.0.1:2101', hwm: 1000 }, sources: [] },
     store: { type: 'sqlite', path: path.join(data, 'hookline.db') },
     queue: { type: 'local' },

@@ -111,7 +111,7 @@ test('malformed requests get result 1 with the reason and the connection is clos
   }
 });
 
-test('an oversized request is refused with result 1 without being read whole', async () => {
+test('an oversized request is refused with result 1 and the server keeps serving', async () => {
   const log = captureLog();
   const server = await start({ maxRequestBytes: 1024, logger: log.logger });
   try {
