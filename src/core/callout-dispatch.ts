@@ -1,12 +1,15 @@
 /**
- * Runs the callouts of one hook on one handle. This is the hot path: a plain
- * loop over a frozen list with the error policy inlined.
+ * Runs the callouts of one hook on one handle with plain loops. The compiled
+ * dispatchers of callout-compiler.ts follow exactly this policy; these loops
+ * serve when code generation is unavailable, for long lists, and for debug
+ * timing.
  *
  * Policy (each a tested guarantee): a non-zero number is reported and the
  * status left alone; a throw or rejection is reported with hook and library,
  * forces DROP, and the remaining callouts still run; the async variant
  * creates no promise while every callout returns synchronously and awaits only
- * the results that are thenables.
+ * the results that are thenables. A status the hook point does not support is
+ * reset to CONTINUE at the end, unless it is the DROP an exception forced.
  */
 import type { CalloutHandle } from './callout-handle.js';
 import type { CalloutEntry } from './callout-manager.js';
@@ -22,106 +25,101 @@ export interface DispatchReporter {
   unsupportedStatus(point: HookPoint, handle: CalloutHandle<any>): void;
 }
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function forceDrop(h: CalloutHandle<any>): void {
-  h._status = NextStep.DROP;
-  h._forced = true;
-}
-
-function finish(h: CalloutHandle<any>, point: HookPoint, reporter: DispatchReporter): void {
-  if (h._status !== NextStep.CONTINUE && (point.statusMask & (1 << h._status)) === 0 && !h._forced) {
+/** Ends a call: checks the status against the hook point and clears the running site. */
+export function finish(h: CalloutHandle<any>, point: HookPoint, reporter: DispatchReporter, errored: boolean): void {
+  if (h._status !== NextStep.CONTINUE && (point.statusMask & (1 << h._status)) === 0 && !errored) {
     reporter.unsupportedStatus(point, h);
     h._status = NextStep.CONTINUE;
   }
-  h._lib = null;
-  h._hook = null;
+  h._site = null;
+}
+
+/** Runs one callout synchronously; returns what it returned, or EXCEPTION after reporting a throw. */
+const EXCEPTION: unique symbol = Symbol('exception');
+
+function run(e: CalloutEntry, h: CalloutHandle<any>, reporter: DispatchReporter): unknown {
+  h._site = e;
+  try {
+    return e.fn(h);
+  } catch (err) {
+    reporter.calloutException(e.point, e, err);
+    h._status = NextStep.DROP;
+    return EXCEPTION;
+  }
 }
 
 export function dispatchSync(point: HookPoint, list: readonly CalloutEntry[], h: CalloutHandle<any>, reporter: DispatchReporter): void {
   h._status = NextStep.CONTINUE;
-  h._forced = false;
-  h._hook = point;
+  let errored = false;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
-    h._lib = e.lib;
-    let r: unknown;
-    try {
-      r = e.fn(h);
-    } catch (err) {
-      reporter.calloutException(point, e, err);
-      forceDrop(h);
-      continue;
-    }
-    if (r !== undefined && r !== 0) {
-      if (isThenable(r)) {
-        reporter.asyncInSync(point, e, r);
-        forceDrop(h);
-      } else if (typeof r === 'number') {
-        reporter.calloutError(point, e, r);
-      }
+    const r = run(e, h, reporter);
+    if (r === undefined || r === 0) continue;
+    if (r === EXCEPTION) {
+      errored = true;
+    } else if (isThenable(r)) {
+      reporter.asyncInSync(point, e, r);
+      h._status = NextStep.DROP;
+      errored = true;
+    } else if (typeof r === 'number') {
+      reporter.calloutError(point, e, r);
     }
   }
-  finish(h, point, reporter);
+  finish(h, point, reporter, errored);
 }
 
 /** Returns undefined when every callout completed synchronously, else a promise for the rest. */
 export function dispatchAsync(point: HookPoint, list: readonly CalloutEntry[], h: CalloutHandle<any>, reporter: DispatchReporter): Promise<void> | undefined {
   h._status = NextStep.CONTINUE;
-  h._forced = false;
-  h._hook = point;
+  let errored = false;
   for (let i = 0; i < list.length; i++) {
     const e = list[i]!;
-    h._lib = e.lib;
-    let r: unknown;
-    try {
-      r = e.fn(h);
-    } catch (err) {
-      reporter.calloutException(point, e, err);
-      forceDrop(h);
-      continue;
-    }
-    if (r !== undefined && r !== 0) {
-      if (isThenable(r)) return continueAsync(point, list, h, reporter, i, r);
-      if (typeof r === 'number') reporter.calloutError(point, e, r);
-    }
+    const r = run(e, h, reporter);
+    if (r === undefined || r === 0) continue;
+    if (r === EXCEPTION) errored = true;
+    else if (isThenable(r)) return continueAsync(point, list, h, reporter, i, r, errored);
+    else if (typeof r === 'number') reporter.calloutError(point, e, r);
   }
-  finish(h, point, reporter);
+  finish(h, point, reporter, errored);
   return undefined;
 }
 
-async function settle(point: HookPoint, e: CalloutEntry, h: CalloutHandle<any>, reporter: DispatchReporter, pending: PromiseLike<unknown>): Promise<void> {
-  let r: unknown;
-  try {
-    r = await pending;
-  } catch (err) {
-    reporter.calloutException(point, e, err);
-    forceDrop(h);
-    return;
-  }
-  if (typeof r === 'number' && r !== 0) reporter.calloutError(point, e, r);
-}
-
-async function continueAsync(point: HookPoint, list: readonly CalloutEntry[], h: CalloutHandle<any>, reporter: DispatchReporter,
-  at: number, pending: PromiseLike<unknown>): Promise<void> {
-  await settle(point, list[at]!, h, reporter, pending);
-  for (let i = at + 1; i < list.length; i++) {
-    const e = list[i]!;
-    h._lib = e.lib;
-    let r: unknown;
-    try {
-      r = e.fn(h);
-    } catch (err) {
-      reporter.calloutException(point, e, err);
-      forceDrop(h);
-      continue;
-    }
-    if (r !== undefined && r !== 0) {
-      if (isThenable(r)) await settle(point, e, h, reporter, r);
-      else if (typeof r === 'number') reporter.calloutError(point, e, r);
-    }
-  }
-  finish(h, point, reporter);
+/**
+ * Runs the rest of a list after callout `at` returned a thenable. Chained with
+ * `.then` rather than an async function: one reaction per async callout, and
+ * synchronous callouts after it run in the same microtask.
+ */
+export function continueAsync(point: HookPoint, list: readonly CalloutEntry[], h: CalloutHandle<any>, reporter: DispatchReporter,
+  at: number, pending: PromiseLike<unknown>, erroredBefore: boolean): Promise<void> {
+  let errored = erroredBefore;
+  return new Promise<void>((resolve) => {
+    const next = (done: number, r: unknown): void => {
+      if (typeof r === 'number' && r !== 0) reporter.calloutError(point, list[done]!, r);
+      for (let i = done + 1; i < list.length; i++) {
+        const e = list[i]!;
+        const out = run(e, h, reporter);
+        if (out === undefined || out === 0) continue;
+        if (out === EXCEPTION) errored = true;
+        else if (isThenable(out)) return wait(i, out);
+        else if (typeof out === 'number') reporter.calloutError(point, e, out);
+      }
+      finish(h, point, reporter, errored);
+      resolve();
+    };
+    const wait = (i: number, p: PromiseLike<unknown>): void => {
+      p.then((v) => next(i, v), (err) => {
+        const e = list[i]!;
+        h._site = e;
+        reporter.calloutException(point, e, err);
+        h._status = NextStep.DROP;
+        errored = true;
+        next(i, undefined);
+      });
+    };
+    wait(at, pending);
+  });
 }

@@ -10,7 +10,7 @@
 import { NoSuchArgument, NoSuchCalloutContext } from './errors.js';
 import { checkArgument, type ArgMap } from './hook-spec.js';
 import { NextStep } from './next-step.js';
-import type { HookPoint } from './server-hooks.js';
+import type { CalloutEntry } from './callout-manager.js';
 import type { ParkingLotHandle } from './parking-lots.js';
 
 /** Identity of a callout's owner: the component (pre/post) or one library of the active set. */
@@ -39,30 +39,36 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export class CalloutHandle<A extends ArgMap = ArgMap> {
   /** @internal */ _args: Record<string, unknown> = newArgs();
   /** @internal */ _status: NextStep = NextStep.CONTINUE;
-  /** @internal set while a callout runs */ _lib: LibraryRef | null = null;
-  /** @internal set while callouts of a hook run */ _hook: HookPoint | null = null;
-  /** @internal an exception forced DROP during the current call */ _forced = false;
+  /** @internal the registration whose callout is running (its library and hook point), null outside callouts */
+  _site: CalloutEntry | null = null;
   /** @internal */ _generation: number;
+  private readonly strict: boolean;
   private contexts: Map<LibraryRef, Map<string, unknown>> | null = null;
   private released = false;
 
   /** @internal use HooksManager.createCalloutHandle() */
   constructor(private readonly owner: HandleOwner) {
     this._generation = owner.generation;
+    this.strict = owner.strict;
   }
 
   setArgument<K extends keyof A & string>(name: K, value: A[K]): void {
-    if (this.owner.strict && this._hook !== null) {
-      const spec = this._hook.spec?.arguments?.[name];
-      if (spec !== undefined) checkArgument(this._hook.name, name, spec, value);
+    if (this.strict && this._site !== null) {
+      const spec = this._site.point.spec?.arguments?.[name];
+      if (spec !== undefined) checkArgument(this._site.point.name, name, spec, value);
     }
     this._args[name] = value;
   }
 
   getArgument<K extends keyof A & string>(name: K): A[K] {
+    // Kept tiny so V8 inlines it into dispatchers: the rare path is a separate method.
     const v = this._args[name];
-    if (v === undefined && !hasOwn.call(this._args, name)) throw new NoSuchArgument(name, this._hook?.name);
-    return v as A[K];
+    return v !== undefined ? (v as A[K]) : this.absentOrUndefined(name);
+  }
+
+  private absentOrUndefined(name: string): never {
+    if (hasOwn.call(this._args, name)) return undefined as never;
+    throw new NoSuchArgument(name, this._site?.point.name);
   }
 
   hasArgument(name: string): boolean {
@@ -91,16 +97,16 @@ export class CalloutHandle<A extends ArgMap = ArgMap> {
 
   /** The library whose callout is running ('' outside a callout). */
   get currentLibrary(): string {
-    return this._lib?.name ?? '';
+    return this._site?.lib.name ?? '';
   }
 
-  /** The hook point whose callouts are running ('' outside a call). */
+  /** The hook point whose callout is running ('' outside a callout). */
   get currentHook(): string {
-    return this._hook?.name ?? '';
+    return this._site?.point.name ?? '';
   }
 
   private contextOf(create: boolean): Map<string, unknown> | undefined {
-    const lib = this._lib;
+    const lib = this._site?.lib ?? null;
     if (lib === null) throw new NoSuchCalloutContext('(any)', '(none: context is only available inside a callout)');
     if (this._generation !== this.owner.generation) {
       // The library set was replaced since this handle last ran: old contexts belong to unloaded libraries.
@@ -141,8 +147,8 @@ export class CalloutHandle<A extends ArgMap = ArgMap> {
 
   /** The parking lot of the hook whose callouts are running (Kea's getParkingLotHandlePtr). */
   getParkingLotHandle(): ParkingLotHandle {
-    if (this._hook === null) throw new NoSuchCalloutContext('parking lot', '(none: parking lots are only reachable inside a callout)');
-    return this.owner.parkingLotHandle(this._hook.name);
+    if (this._site === null) throw new NoSuchCalloutContext('parking lot', '(none: parking lots are only reachable inside a callout)');
+    return this.owner.parkingLotHandle(this._site.point.name);
   }
 
   /** Fires context_destroy (when callouts exist) and drops all context. Idempotent. */

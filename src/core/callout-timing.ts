@@ -14,6 +14,7 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 export function timedList(point: HookPoint, list: readonly CalloutEntry[], logger: Logger): CalloutEntry[] {
   return list.map((e) => ({
     lib: e.lib,
+    point: e.point,
     fn: (h) => {
       const t0 = performance.now();
       const log = (rc: unknown): void => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_CALLED,

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { CalloutHandle, type HandleOwner, type LibraryRef } from './callout-handle.js';
 import { dispatchAsync, dispatchSync, type DispatchReporter } from './callout-dispatch.js';
+import { compileAsync, compileSync, type AsyncDispatcher, type SyncDispatcher } from './callout-compiler.js';
 import { POST_CALLOUTS, PRE_CALLOUTS, type CalloutEntry } from './callout-manager.js';
 import { logCompletion, timedList } from './callout-timing.js';
 import { AsyncCalloutInSyncCall, NoSuchArgument, NoSuchHook } from './errors.js';
@@ -26,6 +27,11 @@ import { logMessage } from './messages.js';
 import { nextStepName } from './next-step.js';
 import { ParkingLots, type ParkingLotHandle } from './parking-lots.js';
 import { CONTEXT_CREATE, CONTEXT_DESTROY, ServerHooks, commandHookName, type HookPoint } from './server-hooks.js';
+
+const resetStatus = (h: CalloutHandle<any>): undefined => {
+  h._status = 0;
+  return undefined;
+};
 
 /** A hook index that remembers the argument types of its hook point. */
 export type HookIndex<A extends ArgMap = ArgMap> = number & { readonly __hookArgs?: A };
@@ -67,7 +73,10 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     this.parkingLots = new ParkingLots(options.parkingLotLimit ?? 256,
       (hook, error) => logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARK_CONTINUATION_ERROR, { hook, error }));
     this.timing = this.logger.isLevelEnabled('debug');
-    this.logger.on?.('level-change', () => { this.timing = this.logger.isLevelEnabled('debug'); });
+    this.logger.on?.('level-change', () => {
+      this.timing = this.logger.isLevelEnabled('debug');
+      this.current.manager.invalidateDispatchers();
+    });
     const logger = this.logger;
     this.reporter = {
       calloutError: (point, e, rc) => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_ERROR, { hook: point.name, library: e.lib.name, rc }),
@@ -137,22 +146,66 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     }
   }
 
+  /**
+   * Builds the dispatcher of a hook for the current list and mode (strict,
+   * debug timing), so the call path itself is one array read and one call.
+   */
+  private buildSync(index: number): SyncDispatcher {
+    const list = this.listFor(index);
+    const cm = this.current.manager;
+    cm.ensureHooks(this.serverHooks.count);
+    if (list === null) return (cm.syncDispatchers[index] = resetStatus);
+    const point = this.serverHooks.point(index);
+    let d: SyncDispatcher;
+    if (this.timing) {
+      d = (h) => {
+        const t0 = performance.now();
+        dispatchSync(point, timedList(point, list, this.logger), h, this.reporter);
+        logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
+      };
+    } else {
+      d = compileSync(point, list, this.reporter);
+    }
+    if (this.strict) {
+      const inner = d;
+      d = (h) => { this.checkInputs(point, h); inner(h); };
+    }
+    return (cm.syncDispatchers[index] = d);
+  }
+
+  private buildAsync(index: number): AsyncDispatcher {
+    const list = this.listFor(index);
+    const cm = this.current.manager;
+    cm.ensureHooks(this.serverHooks.count);
+    if (list === null) return (cm.asyncDispatchers[index] = resetStatus);
+    const point = this.serverHooks.point(index);
+    let d: AsyncDispatcher;
+    if (this.timing) {
+      d = (h) => {
+        const t0 = performance.now();
+        const done = (): void => logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
+        const p = dispatchAsync(point, timedList(point, list, this.logger), h, this.reporter);
+        if (p === undefined) {
+          done();
+          return undefined;
+        }
+        return p.then(done);
+      };
+    } else {
+      d = compileAsync(point, list, this.reporter);
+    }
+    if (this.strict) {
+      const inner = d;
+      d = (h) => { this.checkInputs(point, h); return inner(h); };
+    }
+    return (cm.asyncDispatchers[index] = d);
+  }
+
   /** Runs the callouts of a hook whose callouts are all synchronous. A callout returning a promise is an error (logged, DROP). */
   callCalloutsSync<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): void {
-    const list = this.listFor(index);
-    if (list === null) {
-      h._status = 0;
-      return;
-    }
-    const point = this.serverHooks.point(index);
-    if (this.strict) this.checkInputs(point, h);
-    if (this.timing) {
-      const t0 = performance.now();
-      dispatchSync(point, timedList(point, list, this.logger), h, this.reporter);
-      logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
-      return;
-    }
-    dispatchSync(point, list, h, this.reporter);
+    const d = this.current.manager.syncDispatchers[index];
+    if (d != null) d(h);
+    else this.buildSync(index)(h);
   }
 
   /**
@@ -160,24 +213,8 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
    * Returns undefined (no promise created) when every callout completed synchronously.
    */
   callCallouts<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): Promise<void> | undefined {
-    const list = this.listFor(index);
-    if (list === null) {
-      h._status = 0;
-      return undefined;
-    }
-    const point = this.serverHooks.point(index);
-    if (this.strict) this.checkInputs(point, h);
-    if (this.timing) {
-      const t0 = performance.now();
-      const done = (): void => logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
-      const p = dispatchAsync(point, timedList(point, list, this.logger), h, this.reporter);
-      if (p === undefined) {
-        done();
-        return undefined;
-      }
-      return p.then(done);
-    }
-    return dispatchAsync(point, list, h, this.reporter);
+    const d = this.current.manager.asyncDispatchers[index];
+    return d != null ? d(h) : this.buildAsync(index)(h);
   }
 
   // ----- component callouts -----

@@ -49,7 +49,7 @@ export class LibraryHandle<H extends HookMap = HookMap> {
     if (typeof callout !== 'function') {
       throw new HooksError('HOOKS_CALLOUT_NOT_A_FUNCTION', `the callout registered on hook "${hook}" by ${this.library.name} is not a function`);
     }
-    this.manager().register(index, this.library, callout);
+    this.manager().register(this.hooks.point(index), this.library, callout);
     logMessage(this.logger, HOOKS_MESSAGES.HOOKS_CALLOUT_REGISTRATION, { library: this.library.name, hook });
   }
 

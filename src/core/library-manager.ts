@@ -166,7 +166,7 @@ export class LoadedLibrary {
       if (RESERVED_EXPORTS.has(key)) continue;
       const point = ctx.hooks.find(key);
       if (point === undefined) continue;
-      manager.register(point.index, ref, opened.module[key] as never);
+      manager.register(point, ref, opened.module[key] as never);
       logMessage(ctx.logger, HOOKS_MESSAGES.HOOKS_STD_CALLOUT_REGISTERED, { library: name, hook: key });
     }
     if (!opened.multiThreadingCompatible) logMessage(ctx.logger, HOOKS_MESSAGES.HOOKS_MULTI_THREADING_INCOMPATIBLE, { library: name });
