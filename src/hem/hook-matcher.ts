@@ -14,7 +14,6 @@
  * the very next `match`.
  */
 import type { HooklineEvent } from '../events/event.js';
-import { canonicalKey } from '../events/keys.js';
 import type { Hook, HookSpec } from './hook.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -26,15 +25,32 @@ export function triggerKeys(spec: Pick<HookSpec, 'type' | 'call' | 'resource' | 
   return [`EVENT STATE ${spec.resource}/${spec.state}/${spec.lcmState ?? ''}`];
 }
 
-/** True for keys that are valid but not canonical: bus forms with an id or a trailing space. */
-function mayBeNonCanonical(key: string): boolean {
-  if (key.endsWith(' ')) return true;
-  if (key.startsWith('EVENT STATE ')) {
-    let slashes = 0;
-    for (let i = 12; i < key.length; i++) if (key.charCodeAt(i) === 47) slashes++;
-    return slashes !== 2;
+function slashes(key: string, from: number): number {
+  let n = 0;
+  for (let i = from; i < key.length; i++) if (key.charCodeAt(i) === 47) n++;
+  return n;
+}
+
+/**
+ * The canonical key of a bus-form state key (`EVENT STATE R/S/L/<id> `,
+ * `EVENT R <id>/S/L `), or undefined when the key is not one. Cheaper than
+ * parseKey: the result is only looked up, and the index holds nothing but
+ * canonical keys of valid hooks, so a key out of grammar still finds nothing.
+ */
+function canonicalFromBusForm(key: string): string | undefined {
+  const k = key.charCodeAt(key.length - 1) === 32 ? key.slice(0, -1) : key;
+  if (k.startsWith('EVENT STATE ')) {
+    if (slashes(k, 12) !== 3) return k === key ? undefined : k;
+    const last = k.lastIndexOf('/');
+    return last < k.length - 1 ? k.slice(0, last) : undefined;
   }
-  return key.startsWith('EVENT ') && !key.startsWith('EVENT API ') && !key.startsWith('EVENT SERVICE ');
+  if (k.startsWith('EVENT API ') || k.startsWith('EVENT SERVICE ')) return k === key ? undefined : k;
+  if (!k.startsWith('EVENT ')) return undefined;
+  const space = k.indexOf(' ', 6);
+  if (space < 0 || k.indexOf(' ', space + 1) >= 0) return undefined;
+  const slash = k.indexOf('/', space + 1);
+  if (slash <= space + 1 || slashes(k, space + 1) !== 2) return undefined;
+  return `EVENT STATE ${k.slice(6, space)}/${k.slice(slash + 1)}`;
 }
 
 export class HookIndex<H extends Hook = Hook> {
@@ -81,21 +97,14 @@ export class HookIndex<H extends Hook = Hook> {
 
   /**
    * The hooks an event fires, in hook-id order; an empty frozen array when
-   * none. Accepts canonical keys (as validateEvent produces) and, at the cost
-   * of a parse, the bus forms; a key outside the grammar matches nothing.
+   * none. Accepts canonical keys (as validateEvent produces) and the bus
+   * forms; a key outside the grammar matches nothing.
    */
   match(event: Pick<HooklineEvent, 'key'>): readonly H[] {
-    const key = event.key;
-    const hit = this.byKey.get(key);
+    const hit = this.byKey.get(event.key);
     if (hit !== undefined) return hit;
-    if (!mayBeNonCanonical(key)) return EMPTY;
-    let canonical: string;
-    try {
-      canonical = canonicalKey(key);
-    } catch {
-      return EMPTY;
-    }
-    return canonical === key ? EMPTY : this.byKey.get(canonical) ?? EMPTY;
+    const canonical = canonicalFromBusForm(event.key);
+    return canonical === undefined ? EMPTY : this.byKey.get(canonical) ?? EMPTY;
   }
 
   /** Every indexed hook, in id order. */
