@@ -5,5 +5,6 @@ export { canonicalJson, configHash } from './canonical-hash.js';
 export { ConfigError, type ConfigErrorCode, type ConfigIssue } from './errors.js';
 export { configMessages } from './messages.js';
 export { configSchema } from './schema.js';
+export { redactSecrets, REDACTED } from './redact-secrets.js';
 export { DEFAULTS as CONFIG_DEFAULTS, HOOKS_PATH_ENV } from './defaults.js';
 export type * from './hookline-config.js';

@@ -11,7 +11,7 @@ import type { ConfigIssue } from './errors.js';
 import type { ControlSocketConfig, HooklineConfig, HttpControlSocketConfig, LoggerConfig, QueueConfig, StoreConfig } from './hookline-config.js';
 
 /* The document has passed the schema, so these casts only restate it. */
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 const MAX_SOCKET_PATH_BYTES = 107;
 

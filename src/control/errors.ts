@@ -1,7 +1,7 @@
 /**
- * Errors the control channel throws when it cannot start or is misconfigured.
- * Every one has a stable `code`; requests never throw — a bad request is
- * answered with result 1 instead (see protocol.ts).
+ * Errors the control channel throws when a server cannot start or a client
+ * cannot get an answer. Every one has a stable `code`; a server never throws
+ * on a request — a bad request is answered with result 1 (see protocol.ts).
  */
 
 export type ControlErrorCode =
@@ -16,7 +16,10 @@ export type ControlErrorCode =
   | 'CTRL_AUTH_INVALID_CLIENT'
   | 'CTRL_PASSWORD_FILE_UNREADABLE'
   | 'CTRL_TLS_FILE_UNREADABLE'
-  | 'CTRL_ROUTE_INVALID';
+  | 'CTRL_ROUTE_INVALID'
+  | 'CTRL_CLIENT_CONNECT_FAILED'
+  | 'CTRL_CLIENT_TIMEOUT'
+  | 'CTRL_CLIENT_BAD_RESPONSE';
 
 export class ControlError extends Error {
   readonly code: ControlErrorCode;

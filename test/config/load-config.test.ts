@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, configMessages as M, embeddedDefaultConfig, loadConfigFile, validateConfigDocument } from '../../src/config/index.js';
+import { ConfigError, configMessages as M, REDACTED, embeddedDefaultConfig, loadConfigFile, redactSecrets, validateConfigDocument } from '../../src/config/index.js';
 import { captureLog } from '../support/log-capture.js';
 import { fixturesDir, tempDir } from '../support/paths.js';
 
@@ -155,4 +155,14 @@ test('absurdly nested library parameters are a configuration error, not a crash'
   for (let i = 0; i < 200_000; i++) deep = [deep];
   const err = rejection(() => validateConfigDocument({ Hookline: { 'hooks-libraries': [{ library: 'x', parameters: { deep } }] } }, { baseDir: '/srv', ...noEnv }));
   assert.equal(err.code, 'CONFIG_INVALID');
+});
+
+test('a redacted copy masks inline passwords and database passwords but keeps the rest', () => {
+  const loaded = loadConfigFile(path.join(fixtures, 'full.jsonc'), noEnv);
+  const withSecret = validateConfigDocument({ Hookline: { ...loaded.raw.Hookline, store: { type: 'postgresql', url: 'postgres://hookline:pa:ss@db/hookline' } } }, { baseDir: fixtures, ...noEnv });
+  const shown = redactSecrets(withSecret.raw);
+  const sockets = shown.Hookline['control-sockets'] as Array<{ authentication?: { clients: Array<Record<string, string>> } }>;
+  assert.deepEqual(sockets[1]!.authentication!.clients, [{ user: 'admin', 'password-file': './secret' }, { user: 'robot', password: REDACTED }]);
+  assert.deepEqual(shown.Hookline.store, { type: 'postgresql', url: `postgres://hookline:${REDACTED}@db/hookline` });
+  assert.equal((withSecret.raw.Hookline.store as { url: string }).url, 'postgres://hookline:pa:ss@db/hookline');
 });
