@@ -14,14 +14,14 @@ import { silentLogger } from '../core/logger.js';
 import { logMessage } from '../core/messages.js';
 import { decodeBusMessage } from './bus-framing.js';
 import { TwinFilter } from './bus-twins.js';
-import { BusSocketError } from './errors.js';
+import { BusSocketError, EventsError } from './errors.js';
 import type { HooklineEvent } from './event.js';
 import { EVENTS_MESSAGES as M } from './messages.js';
 
 export interface BusSourceOptions {
   /** Endpoint of the publisher, e.g. `tcp://opennebula:2101`. */
   connect: string;
-  /** Key prefixes; default `['EVENT']` (every event, no RETRY). */
+  /** Key prefixes; default `['EVENT']` (every event, no RETRY). An empty list is refused. */
   subscriptions?: readonly string[];
   onEvent: (event: HooklineEvent) => void | Promise<void>;
   logger?: Logger;
@@ -56,6 +56,10 @@ export class BusSource {
   static open(options: BusSourceOptions): BusSource {
     const socket = new Subscriber();
     const subscriptions = options.subscriptions ?? ['EVENT'];
+    // zeromq.js reads an empty prefix list as "everything"; make that explicit instead.
+    if (subscriptions.length === 0) {
+      throw new EventsError('EVENTS_SOURCE_NO_SUBSCRIPTIONS', `event source for ${options.connect} has no subscriptions: give at least one key prefix ("EVENT" for every event, "" for every message)`);
+    }
     try {
       socket.connect(options.connect);
     } catch (cause) {

@@ -87,6 +87,7 @@ export function validateHookTemplate(template: Readonly<Record<string, string>>,
   };
 
   const name = required('NAME', 'the hook name, e.g. NAME = hook-vm');
+  if (name !== undefined && /[\r\n]/.test(name)) problem('NAME', `NAME must be a single line, got ${JSON.stringify(name)}`);
   const command = required('COMMAND', 'the command to run, e.g. COMMAND = "log_new_user.rb"');
   const typeText = required('TYPE', 'api or state');
   let type: HookType | undefined;

@@ -161,3 +161,8 @@ test('a source pointed at a publisher that is not there yet connects once it sta
   await rec.source.close();
   pub.close();
 });
+
+test('a source with an empty subscription list is refused rather than subscribed to everything', () => {
+  assert.throws(() => BusSource.open({ connect: 'tcp://127.0.0.1:1', subscriptions: [], onEvent: () => undefined }),
+    { code: 'EVENTS_SOURCE_NO_SUBSCRIPTIONS' });
+});

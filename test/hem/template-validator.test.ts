@@ -189,3 +189,7 @@ test('the error message lists every problem and the source', () => {
     assert.match(err.message, /RESOURCE missing/);
   }
 });
+
+test('a NAME spanning lines is refused', () => {
+  assert.equal(problems('NAME = "a\nb"\nTYPE = api\nCOMMAND = c\nCALL = x')[0]!.attribute, 'NAME');
+});
