@@ -33,6 +33,16 @@ const resetStatus = (h: CalloutHandle<any>): undefined => {
   return undefined;
 };
 
+/** A library set loaded beside the running one; see HooksManager.stageLibraries. */
+export interface LibraryStage {
+  /** Makes the new set active; the old one stays loaded until confirm or abandon. */
+  activate(): void;
+  /** Keeps the new set (activating it if needed) and unloads the old one. */
+  confirm(): Promise<void>;
+  /** Puts the old set back (if the new one was activated) and unloads the new one. */
+  abandon(): Promise<void>;
+}
+
 /** A hook index that remembers the argument types of its hook point. */
 export type HookIndex<A extends ArgMap = ArgMap> = number & { readonly __hookArgs?: A };
 
@@ -259,6 +269,48 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     });
   }
 
+  /**
+   * Two-phase reload for components that must check a new configuration with
+   * the new libraries before committing to it (the daemon's config_applied):
+   * loads the set beside the running one and returns a stage to activate,
+   * then confirm (unload the old set) or abandon (swap the old set back).
+   * The caller serializes its stages.
+   */
+  async stageLibraries(entries: readonly LibraryEntry[]): Promise<{ report: LoadReport; stage?: LibraryStage }> {
+    const { set, report } = await this.exclusive(() =>
+      LibraryManagerCollection.load(entries, this.context(), this.current, new Set<LibraryRef>([PRE_CALLOUTS, POST_CALLOUTS])));
+    if (set === undefined) {
+      logMessage(this.logger, HOOKS_MESSAGES.HOOKS_LIBRARIES_REJECTED, { reason: report.errors.map((e) => e.message).join('; '), running: this.current.libraries.length });
+      return { report };
+    }
+    let old: LibraryManagerCollection | undefined;
+    let settled = false;
+    const stage: LibraryStage = {
+      activate: () => {
+        if (old !== undefined || settled) return;
+        old = this.current;
+        this.install(set);
+      },
+      confirm: async () => {
+        if (settled) return;
+        settled = true;
+        if (old === undefined) {
+          old = this.current;
+          this.install(set);
+        }
+        logMessage(this.logger, HOOKS_MESSAGES.HOOKS_LIBRARIES_INSTALLED, { count: set.libraries.length, libraries: set.names });
+        await old.unload(this.logger);
+      },
+      abandon: async () => {
+        if (settled) return;
+        settled = true;
+        if (old !== undefined && this.current === set) this.install(old);
+        await set.unload(this.logger);
+      },
+    };
+    return { report, stage };
+  }
+
   /** Kea's loadLibraries: true when the whole set loaded and is now active. */
   async loadLibraries(entries: readonly LibraryEntry[]): Promise<boolean> {
     return (await this.loadLibrariesWithReport(entries)).ok;
@@ -284,12 +336,17 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     });
   }
 
-  private async swap(next: LibraryManagerCollection): Promise<void> {
-    const old = this.current;
+  /** Makes `next` the active set: new generation, parking lots cleared. */
+  private install(next: LibraryManagerCollection): void {
     this.current = next;
     this.generation++;
     const dropped = this.parkingLots.clear();
     if (dropped > 0) logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARKING_LOTS_CLEARED, { count: dropped });
+  }
+
+  private async swap(next: LibraryManagerCollection): Promise<void> {
+    const old = this.current;
+    this.install(next);
     await old.unload(this.logger);
   }
 

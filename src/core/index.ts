@@ -1,5 +1,5 @@
 /** The framework's public surface: `import { HooksManager, NextStep } from 'hookline'`. */
-export { HooksManager, type HookIndex, type HooksManagerOptions } from './hooks-manager.js';
+export { HooksManager, type HookIndex, type HooksManagerOptions, type LibraryStage } from './hooks-manager.js';
 export { CalloutHandle, ScopedCalloutHandleState, withScopedState } from './callout-handle.js';
 export type { Callout, CalloutResult } from './callout-manager.js';
 export { LibraryHandle, type HookMap, type LibraryParameters } from './library-handle.js';

@@ -211,3 +211,28 @@ test('concurrent reloads are serialized and the last one wins', async () => {
   assert.deepEqual(hooks.getLibraryNames(), ['lib-b.mjs']);
   assert.deepEqual(trace(hooks, idx), ['b:export', 'b:load:-']);
 });
+
+test('a staged set can be activated and then abandoned, which puts the old set back untouched', async () => {
+  const { hooks, idx } = setup();
+  await hooks.loadLibraries([{ library: 'lib-a.mjs' }]);
+  const { report, stage } = await hooks.stageLibraries([{ library: 'lib-b.mjs' }]);
+  assert.equal(report.ok, true);
+  assert.deepEqual(trace(hooks, idx), ['a:export', 'a:load']);
+  stage!.activate();
+  assert.deepEqual(trace(hooks, idx), ['b:export', 'b:load:-']);
+  await stage!.abandon();
+  assert.deepEqual(hooks.getLibraryNames(), ['lib-a.mjs']);
+  assert.deepEqual(trace(hooks, idx), ['a:export', 'a:load']);
+});
+
+test('a staged set that is confirmed replaces the old set, which is unloaded', async () => {
+  const { hooks, idx } = setup();
+  const g = globalThis as { __hooklineUnloads?: string[] };
+  g.__hooklineUnloads = [];
+  await hooks.loadLibraries([{ library: 'unload-lib.mjs', parameters: { tag: 'old' } }]);
+  const { stage } = await hooks.stageLibraries([{ library: 'lib-b.mjs' }]);
+  stage!.activate();
+  await stage!.confirm();
+  assert.deepEqual(g.__hooklineUnloads, ['load:old', 'unload:old']);
+  assert.deepEqual(trace(hooks, idx), ['b:export', 'b:load:-']);
+});
