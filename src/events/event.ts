@@ -29,6 +29,10 @@ export interface StateEventDocument {
   LCM_STATE: string;
   OBJECT?: unknown;
   HOST?: string;
+  /** Set when the resource belongs to a service; the bus then also publishes `EVENT SERVICE <id> `, as one_hm does. */
+  SERVICE_ID?: number | string;
+  /** Events received from an OpenNebula bus (bus-source.ts) keep its original XML here. */
+  XML?: string;
   [extra: string]: unknown;
 }
 
