@@ -28,6 +28,7 @@ const dyn = new DynamicHooks();
   dyn.hookFunction('bench-off', patched, 'add', { befores: [before], afters: [after] });
   let i = 0;
   const results = runGroup([
+    { name: 'harness floor (empty closure)', fn: () => i++ },
     { name: 'unpatched', fn: () => plain.add(i++, 1) },
     { name: 'patched, no group enabled anywhere', fn: () => patched.add(i++, 1) },
   ], { ops: 2_000_000, rounds: 21 });
@@ -40,7 +41,9 @@ const dyn = new DynamicHooks();
   const tap = new SyncHook<[]>([]);
   const wp = createHooks();
   const ee = new EventEmitter();
+  let n = 0;
   const cases = [
+    { name: 'harness floor (empty closure)', fn: () => n++ },
     { name: 'tapable SyncHook.call(), no taps', fn: () => tap.call() },
     { name: 'runHook, disabled group', fn: () => dyn.runHook('bench-hook', 'event', 1, 2) },
     { name: '@wordpress/hooks doAction, no actions', fn: () => wp.doAction('event', 1, 2) },

@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../core/logger.js';
 import { InvalidHandlerError, InvalidNameError, NoRequestScopeError, UnknownGroupError } from './errors.js';
-import { enabledAnywhere, Group, type HookHandler } from './group.js';
+import { enabledAnywhere, enabledOnRequests, Group, type HookHandler } from './group.js';
 import { HandlerFailures, isThenable } from './handler-failures.js';
 import { patchProperty } from './patch-site.js';
 import type { After, AnyFunction, Before, LayerOwner, Patchable } from './patched-call.js';
@@ -60,7 +60,6 @@ export class DynamicHooks implements LayerOwner {
     if (g === undefined || !this.isEnabled(g)) return;
     const handlers = g.handlers.get(name);
     if (handlers === undefined) return;
-    // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments, 2) as unknown[];
     for (const handler of handlers) this.failures.call('hook', group, name, handler, undefined, args);
   }
@@ -148,6 +147,7 @@ export class DynamicHooks implements LayerOwner {
 
   isEnabled(g: Group): boolean {
     if (g.byDefault) return true;
+    if (enabledOnRequests === 0) return false;
     const scope = this.#requests.getStore();
     return scope !== undefined && scope.enabled.has(g);
   }

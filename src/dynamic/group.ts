@@ -6,14 +6,16 @@
  */
 
 // Handlers take whatever the hook's caller passes; each hook documents its own arguments.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HookHandler = (...args: any[]) => unknown;
 
 export let enabledAnywhere = 0;
+/** The part of `enabledAnywhere` that open requests hold; while zero, no request scope needs looking up. */
+export let enabledOnRequests = 0;
 
-/** Only group state and request scopes change the count, always in pairs (+1 on enable, -1 on disable). */
-export function noteEnablement(delta: number): void {
+/** Only group state and request scopes change the counts, always in pairs (+n on enable, -n on disable). */
+export function noteEnablement(delta: number, onRequest: boolean): void {
   enabledAnywhere += delta;
+  if (onRequest) enabledOnRequests += delta;
 }
 
 interface Registration { readonly fn: HookHandler }
@@ -51,6 +53,6 @@ export class Group {
   setByDefault(on: boolean): void {
     if (this.byDefault === on) return;
     this.byDefault = on;
-    noteEnablement(on ? 1 : -1);
+    noteEnablement(on ? 1 : -1, false);
   }
 }

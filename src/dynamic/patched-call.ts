@@ -10,10 +10,8 @@ import { type HandlerFailures, isThenable } from './handler-failures.js';
 import type { Logger } from 'pino';
 
 // Patching works on any function; its own signature is recovered through Parameters<F>/ReturnType<F>.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyConstructor = abstract new (...args: any[]) => any;
 
 /** Anything hookFunction can patch: a function, a method, or a class. */
@@ -64,19 +62,15 @@ export function createPatchedFunction(call: PatchedCall): AnyFunction {
   if (Object.hasOwn(original, 'prototype')) {
     patched = function (this: unknown) {
       if (enabledAnywhere === 0) {
-        // eslint-disable-next-line prefer-rest-params
         return new.target === undefined ? original.apply(this, arguments as never) : Reflect.construct(original, arguments, new.target);
       }
-      // eslint-disable-next-line prefer-rest-params
       return callWithLayers(call, this, arguments, new.target);
     };
     patched.prototype = original.prototype;
   } else {
     patched = {
       patched(this: unknown) {
-        // eslint-disable-next-line prefer-rest-params
         if (enabledAnywhere === 0) return original.apply(this, arguments as never);
-        // eslint-disable-next-line prefer-rest-params
         return callWithLayers(call, this, arguments, undefined);
       },
     }.patched;

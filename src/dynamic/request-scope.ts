@@ -20,7 +20,7 @@ export class RequestScope {
     if (!this.#open) return false;
     if (!this.enabled.has(group)) {
       this.enabled.add(group);
-      noteEnablement(1);
+      noteEnablement(1, true);
     }
     return true;
   }
@@ -28,7 +28,7 @@ export class RequestScope {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    noteEnablement(-this.enabled.size);
+    noteEnablement(-this.enabled.size, true);
     this.enabled.clear();
   }
 }
