@@ -149,7 +149,8 @@ export class Executor {
       try {
         child = spawn(plan.command, plan.arguments, {
           detached: true,
-          stdio: ['pipe', 'pipe', 'pipe'],
+          // No stdin text: /dev/null, so a command that reads stdin sees EOF at once.
+          stdio: [plan.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
           env: executionEnvironment(plan, plan.remote, this.env),
         });
       } catch (err) {
@@ -185,9 +186,11 @@ export class Executor {
       });
       child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-      // A command that does not read its stdin closes the pipe: EPIPE is expected, not a failure.
-      child.stdin!.on('error', () => {});
-      child.stdin!.end(plan.stdin ?? '');
+      if (child.stdin) {
+        // A command that does not read its stdin closes the pipe: EPIPE is expected, not a failure.
+        child.stdin.on('error', () => {});
+        child.stdin.end(plan.stdin);
+      }
 
       child.on('exit', (code, signal) => {
         exit = { code, signal };
