@@ -228,3 +228,20 @@ test('a patched callback-style function keeps its promisify.custom', async () =>
   dyn.hookFunction('g', holder, 'legacy', {});
   assert.equal(await promisify(holder.legacy)(), 'custom');
 });
+
+test('a patched function whose group is enabled on one request runs its handlers only in that request', async () => {
+  const dyn = new DynamicHooks();
+  const target = new Counter();
+  const seen: string[] = [];
+  dyn.hookFunction('traced', target, 'addLater', { befores: [(step: number) => seen.push(`before ${step}`)] });
+  await Promise.all([
+    dyn.runInRequest(async () => {
+      dyn.enableOnThisRequest('traced');
+      await new Promise((r) => setImmediate(r));
+      await target.addLater(1);
+    }),
+    dyn.runInRequest(() => target.addLater(2)),
+  ]);
+  await target.addLater(3);
+  assert.deepEqual(seen, ['before 1']);
+});
