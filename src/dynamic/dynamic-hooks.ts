@@ -35,6 +35,7 @@ export type Undo = () => void;
 
 export class DynamicHooks implements LayerOwner {
   readonly logger: Logger;
+  /** @internal Where patched functions report handler failures. */
   readonly failures: HandlerFailures;
   readonly #groups = new Map<string, Group>();
   readonly #requests = new AsyncLocalStorage<RequestScope>();
@@ -46,10 +47,10 @@ export class DynamicHooks implements LayerOwner {
 
   /** Adds a handler to `group`/`name`; several handlers per name run in registration order. */
   hook(group: string, name: string, handler: HookHandler): Undo {
-    const g = this.#declare(group);
+    checkName('the group name', group);
     checkName('the hook name', name);
-    if (typeof handler !== 'function') throw new InvalidHandlerError(`the handler of dynamic hook ${group}/${String(name)}`, handler);
-    return g.add(name, handler);
+    if (typeof handler !== 'function') throw new InvalidHandlerError(`the handler of dynamic hook ${group}/${name}`, handler);
+    return this.#declare(group).add(name, handler);
   }
 
   /** Calls the handlers of `group`/`name` when the group is enabled here; otherwise returns at once. */
@@ -72,11 +73,18 @@ export class DynamicHooks implements LayerOwner {
   hookFunction<T extends object, K extends FunctionKey<T>>(
     group: string, target: T, key: K, handlers: FunctionHandlers<Extract<T[K], Patchable>, T>,
   ): Undo {
-    const g = this.#declare(group);
+    checkName('the group name', group);
     if (typeof handlers !== 'object' || handlers === null) {
       throw new InvalidHandlerError(`the handlers of the ${group} patch (an object with befores and afters)`, handlers);
     }
-    return patchProperty(this, g, target, key, handlers as never);
+    const declared = this.#groups.has(group);
+    try {
+      return patchProperty(this, this.#declare(group), target, key, handlers as never);
+    } catch (e) {
+      // A refused patch leaves no trace, not even a newly declared group.
+      if (!declared) this.#groups.delete(group);
+      throw e;
+    }
   }
 
   enableByDefault(group: string): void {
@@ -145,6 +153,7 @@ export class DynamicHooks implements LayerOwner {
     return [...this.#groups.keys()];
   }
 
+  /** @internal The check patched functions make; public only so patches can reach it. */
   isEnabled(g: Group): boolean {
     if (g.byDefault) return true;
     if (enabledOnRequests === 0) return false;
