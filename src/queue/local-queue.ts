@@ -47,16 +47,14 @@ export class LocalQueue implements Queue {
   private flushScheduled = false;
   private open = true;
   private readonly counters: LocalQueueStats = { commits: 0, events: 0 };
-  private readonly insert: Database.Statement;
 
   constructor(private readonly database: SqliteDatabase, options: LocalQueueOptions = {}) {
     database.retain();
     this.db = database.connection;
     this.logger = database.logger;
     this.now = options.now ?? Date.now;
-    this.insert = this.db.prepare('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
     if (options.recover ?? true) {
-      const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by IS NOT NULL').run();
+      const { changes } = this.database.statement('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by IS NOT NULL').run();
       if (changes > 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_RECOVERED, { count: changes });
     }
   }
@@ -89,9 +87,9 @@ export class LocalQueue implements Queue {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`claim: max must be a positive integer, got ${max}`);
     const now = this.now();
     return this.db.transaction(() => {
-      const rows = this.db.prepare('SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE claimed_by IS NULL ORDER BY id LIMIT ?')
+      const rows = this.database.statement('SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE claimed_by IS NULL ORDER BY id LIMIT ?')
         .all(max) as EventRow[];
-      const mark = this.db.prepare('UPDATE events SET claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ?');
+      const mark = this.database.statement('UPDATE events SET claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ?');
       return rows.map((row): Delivery => {
         mark.run(workerId, now, row.id);
         const attempt = row.attempts + 1;
@@ -114,7 +112,7 @@ export class LocalQueue implements Queue {
   async ack(deliveryId: string): Promise<boolean> {
     this.checkOpen();
     const [id, attempt] = parseDeliveryId(deliveryId);
-    const { changes } = this.db.prepare('DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL').run(id, attempt);
+    const { changes } = this.database.statement('DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL').run(id, attempt);
     if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'ack' });
     return changes > 0;
   }
@@ -122,7 +120,7 @@ export class LocalQueue implements Queue {
   async nack(deliveryId: string): Promise<boolean> {
     this.checkOpen();
     const [id, attempt] = parseDeliveryId(deliveryId);
-    const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL')
+    const { changes } = this.database.statement('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL')
       .run(id, attempt);
     if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'nack' });
     return changes > 0;
@@ -130,19 +128,19 @@ export class LocalQueue implements Queue {
 
   async releaseWorker(workerId: string): Promise<number> {
     this.checkOpen();
-    const { changes } = this.db.prepare('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(workerId);
+    const { changes } = this.database.statement('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(workerId);
     if (changes > 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WORKER_RELEASED, { workerId, count: changes });
     return changes;
   }
 
   async depth(): Promise<number> {
     this.checkOpen();
-    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    return (this.database.statement('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   }
 
   async oldestPendingAge(): Promise<number | null> {
     this.checkOpen();
-    const { oldest } = this.db.prepare('SELECT min(accepted_at) AS oldest FROM events').get() as { oldest: number | null };
+    const { oldest } = this.database.statement('SELECT min(accepted_at) AS oldest FROM events').get() as { oldest: number | null };
     return oldest === null ? null : Math.max(0, this.now() - oldest);
   }
 
@@ -179,9 +177,10 @@ export class LocalQueue implements Queue {
     if (batch.length === 0) return;
     this.batch = [];
     let results: AcceptedEvent[][];
+    const insert = this.database.statement('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
     try {
       results = this.db.transaction(() => batch.map((w) => w.rows.map(({ event, json, acceptedAt }) => {
-        const { lastInsertRowid } = this.insert.run(event.key, event.kind, json, acceptedAt);
+        const { lastInsertRowid } = insert.run(event.key, event.kind, json, acceptedAt);
         return { key: event.key, kind: event.kind, document: event.document, id: String(lastInsertRowid), acceptedAt };
       }))).immediate();
     } catch (err) {

@@ -33,6 +33,7 @@ export class SqliteDatabase {
   readonly logger: Logger;
   readonly connection: Database.Database;
   private users = 1;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(path: string, connection: Database.Database, logger: Logger) {
     this.path = path;
@@ -65,6 +66,16 @@ export class SqliteDatabase {
       throw new StoreOpenError(options.path, (err as Error).message, { cause: err });
     }
     return new SqliteDatabase(options.path, connection, logger);
+  }
+
+  /** A prepared statement, compiled once per connection. */
+  statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.connection.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   get isOpen(): boolean {

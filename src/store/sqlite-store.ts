@@ -56,9 +56,9 @@ export class SqliteStore implements Store {
     this.checkOpen();
     const now = this.now();
     return this.db.transaction(() => {
-      const id = (this.db.prepare(`SELECT value FROM meta WHERE name = 'next_hook_id'`).get() as { value: number }).value;
-      this.db.prepare(`UPDATE meta SET value = value + 1 WHERE name = 'next_hook_id'`).run();
-      this.write(spec.name, () => this.db.prepare(
+      const id = (this.database.statement(`SELECT value FROM meta WHERE name = 'next_hook_id'`).get() as { value: number }).value;
+      this.database.statement(`UPDATE meta SET value = value + 1 WHERE name = 'next_hook_id'`).run();
+      this.write(spec.name, () => this.database.statement(
         'INSERT INTO hooks (id, name, type, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
       ).run(id, spec.name, spec.type, specToJson(spec), now, now));
       return this.requireHook(id);
@@ -67,26 +67,26 @@ export class SqliteStore implements Store {
 
   async getHook(id: number): Promise<Hook | null> {
     this.checkOpen();
-    const row = this.db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`).get(id) as HookRow | undefined;
+    const row = this.database.statement(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`).get(id) as HookRow | undefined;
     return row ? hookFromRow(row) : null;
   }
 
   async getHookByName(name: string): Promise<Hook | null> {
     this.checkOpen();
-    const row = this.db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE name = ?`).get(name) as HookRow | undefined;
+    const row = this.database.statement(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE name = ?`).get(name) as HookRow | undefined;
     return row ? hookFromRow(row) : null;
   }
 
   async listHooks(): Promise<Hook[]> {
     this.checkOpen();
-    return (this.db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks ORDER BY id`).all() as HookRow[]).map(hookFromRow);
+    return (this.database.statement(`SELECT ${HOOK_COLUMNS} FROM hooks ORDER BY id`).all() as HookRow[]).map(hookFromRow);
   }
 
   async updateHook(id: number, spec: HookSpec): Promise<Hook> {
     this.checkOpen();
     return this.db.transaction(() => {
       this.requireUnlocked(id, 'update');
-      this.write(spec.name, () => this.db.prepare('UPDATE hooks SET name = ?, type = ?, spec = ?, updated_at = ? WHERE id = ?')
+      this.write(spec.name, () => this.database.statement('UPDATE hooks SET name = ?, type = ?, spec = ?, updated_at = ? WHERE id = ?')
         .run(spec.name, spec.type, specToJson(spec), this.now(), id));
       return this.requireHook(id);
     }).immediate();
@@ -98,7 +98,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const hook = this.requireUnlocked(id, 'rename');
       const spec: HookSpec = { ...hook, name, template: { ...hook.template, NAME: name } };
-      this.write(name, () => this.db.prepare('UPDATE hooks SET name = ?, spec = ?, updated_at = ? WHERE id = ?')
+      this.write(name, () => this.database.statement('UPDATE hooks SET name = ?, spec = ?, updated_at = ? WHERE id = ?')
         .run(name, specToJson(spec), this.now(), id));
       return this.requireHook(id);
     }).immediate();
@@ -108,8 +108,8 @@ export class SqliteStore implements Store {
     this.checkOpen();
     this.db.transaction(() => {
       this.requireUnlocked(id, 'delete');
-      this.db.prepare('DELETE FROM executions WHERE hook_id = ?').run(id);
-      this.db.prepare('DELETE FROM hooks WHERE id = ?').run(id);
+      this.database.statement('DELETE FROM executions WHERE hook_id = ?').run(id);
+      this.database.statement('DELETE FROM hooks WHERE id = ?').run(id);
     }).immediate();
   }
 
@@ -126,21 +126,21 @@ export class SqliteStore implements Store {
     return this.db.transaction((): BegunExecution => {
       this.requireHook(e.hookId);
       if (!e.retry) {
-        const existing = this.db.prepare('SELECT * FROM executions WHERE hook_id = ? AND event_id = ? AND retry = 0')
+        const existing = this.database.statement('SELECT * FROM executions WHERE hook_id = ? AND event_id = ? AND retry = 0')
           .get(e.hookId, e.eventId) as ExecutionRow | undefined;
         if (existing && existing.status !== 'RUNNING') return { record: executionFromRow(existing), state: 'finished' };
         if (existing) {
-          this.db.prepare(`UPDATE executions SET interrupted = 1, start_time = ?, command = ?, arguments = ?, stdin = ?
+          this.database.statement(`UPDATE executions SET interrupted = 1, start_time = ?, command = ?, arguments = ?, stdin = ?
                            WHERE hook_id = ? AND execution_id = ?`)
             .run(e.startTime, e.command, JSON.stringify(e.arguments), e.stdin, e.hookId, existing.execution_id);
           logMessage(this.logger, STORE_MESSAGES.STORE_EXECUTION_RESUMED, { hookId: e.hookId, executionId: existing.execution_id, eventId: e.eventId });
           return { record: this.requireExecution(e.hookId, existing.execution_id), state: 'resumed' };
         }
       }
-      const { next_execution_id: executionId } = this.db.prepare('SELECT next_execution_id FROM hooks WHERE id = ?')
+      const { next_execution_id: executionId } = this.database.statement('SELECT next_execution_id FROM hooks WHERE id = ?')
         .get(e.hookId) as { next_execution_id: number };
-      this.db.prepare('UPDATE hooks SET next_execution_id = next_execution_id + 1 WHERE id = ?').run(e.hookId);
-      this.db.prepare(`INSERT INTO executions (hook_id, execution_id, event_id, event_key, event_document, start_time,
+      this.database.statement('UPDATE hooks SET next_execution_id = next_execution_id + 1 WHERE id = ?').run(e.hookId);
+      this.database.statement(`INSERT INTO executions (hook_id, execution_id, event_id, event_key, event_document, start_time,
                          command, arguments, stdin, status, retry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', ?)`)
         .run(e.hookId, executionId, e.eventId, e.eventKey, JSON.stringify(e.eventDocument), e.startTime,
           e.command, JSON.stringify(e.arguments), e.stdin, e.retry ? 1 : 0);
@@ -154,7 +154,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const current = this.requireExecution(hookId, executionId);
       if (current.status !== 'RUNNING') throw new ExecutionAlreadyFinishedError(hookId, executionId);
-      this.db.prepare(`UPDATE executions SET status = ?, rc = ?, signal = ?, stdout = ?, stderr = ?, truncated = ?, end_time = ?
+      this.database.statement(`UPDATE executions SET status = ?, rc = ?, signal = ?, stdout = ?, stderr = ?, truncated = ?, end_time = ?
                        WHERE hook_id = ? AND execution_id = ?`)
         .run(r.status, r.rc, r.signal, r.stdout, r.stderr, r.truncated ? 1 : 0, r.endTime, hookId, executionId);
       this.applyRetention(hookId);
@@ -164,7 +164,7 @@ export class SqliteStore implements Store {
 
   async getExecution(hookId: number, executionId: number): Promise<ExecutionRecord | null> {
     this.checkOpen();
-    const row = this.db.prepare('SELECT * FROM executions WHERE hook_id = ? AND execution_id = ?')
+    const row = this.database.statement('SELECT * FROM executions WHERE hook_id = ? AND execution_id = ?')
       .get(hookId, executionId) as ExecutionRow | undefined;
     return row ? executionFromRow(row) : null;
   }
@@ -186,12 +186,12 @@ export class SqliteStore implements Store {
       sql += ' LIMIT ?';
       params.push(q.limit);
     }
-    return (this.db.prepare(sql).all(...params) as ExecutionRow[]).map(executionFromRow);
+    return (this.database.statement(sql).all(...params) as ExecutionRow[]).map(executionFromRow);
   }
 
   async listInterrupted(): Promise<ExecutionRecord[]> {
     this.checkOpen();
-    return (this.db.prepare(`SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY start_time, hook_id, execution_id`)
+    return (this.database.statement(`SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY start_time, hook_id, execution_id`)
       .all() as ExecutionRow[]).map(executionFromRow);
   }
 
@@ -204,7 +204,7 @@ export class SqliteStore implements Store {
   private applyRetention(hookId: number): void {
     const hook = this.requireHook(hookId);
     const retention = hook.logRetention ?? this.defaultRetention;
-    const { changes } = this.db.prepare(`
+    const { changes } = this.database.statement(`
       DELETE FROM executions WHERE hook_id = ? AND status != 'RUNNING' AND execution_id NOT IN (
         SELECT execution_id FROM executions WHERE hook_id = ? AND status != 'RUNNING'
         ORDER BY execution_id DESC LIMIT ?)`).run(hookId, hookId, retention);
@@ -215,7 +215,7 @@ export class SqliteStore implements Store {
     this.checkOpen();
     return this.db.transaction(() => {
       this.requireHook(id);
-      this.db.prepare('UPDATE hooks SET locked = ?, updated_at = ? WHERE id = ?').run(locked ? 1 : 0, this.now(), id);
+      this.database.statement('UPDATE hooks SET locked = ?, updated_at = ? WHERE id = ?').run(locked ? 1 : 0, this.now(), id);
       return this.requireHook(id);
     }).immediate();
   }
@@ -231,7 +231,7 @@ export class SqliteStore implements Store {
   }
 
   private requireHook(id: number): Hook {
-    const row = this.db.prepare(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`).get(id) as HookRow | undefined;
+    const row = this.database.statement(`SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`).get(id) as HookRow | undefined;
     if (!row) throw new HookNotFoundError(id);
     return hookFromRow(row);
   }
@@ -243,7 +243,7 @@ export class SqliteStore implements Store {
   }
 
   private requireExecution(hookId: number, executionId: number): ExecutionRecord {
-    const row = this.db.prepare('SELECT * FROM executions WHERE hook_id = ? AND execution_id = ?')
+    const row = this.database.statement('SELECT * FROM executions WHERE hook_id = ? AND execution_id = ?')
       .get(hookId, executionId) as ExecutionRow | undefined;
     if (!row) throw new ExecutionNotFoundError(hookId, executionId);
     return executionFromRow(row);
