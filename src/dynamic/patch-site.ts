@@ -43,6 +43,9 @@ export function patchProperty(owner: LayerOwner, group: Group, target: unknown, 
   const befores = handlerList(request.befores, `befores of the ${group.name} patch of ${where}`);
   const afters = handlerList(request.afters, `afters of the ${group.name} patch of ${where}`);
 
+  if (Object.prototype.toString.call(target) === '[object Module]') {
+    throw new NotWritableError(where, 'an ES module namespace is read-only; patch the object the module exports (its default export, a class prototype) instead');
+  }
   const found = findProperty(target, key);
   if (found === undefined) throw new MissingKeyError(where);
   const { descriptor, own } = found;

@@ -68,3 +68,11 @@ test('a target that is not an object, and handlers that are not functions, are r
   assert.throws(() => dyn.hookFunction('', target, 'fn', {}), { code: 'HOOKLINE_DYNAMIC_INVALID_NAME' });
   assert.equal(target.fn(), 1);
 });
+
+test('patching a function of an ES module namespace is refused with a pointer to what can be patched', async () => {
+  const ns = await import('node:path');
+  assert.throws(() => patch(ns, 'join'), (e: unknown) =>
+    e instanceof DynamicHooksError && e.code === 'HOOKLINE_DYNAMIC_NOT_WRITABLE' && /module namespace/.test(e.message));
+  const undo = patch(ns.default, 'join') as () => void;
+  undo();
+});

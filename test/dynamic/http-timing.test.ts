@@ -145,3 +145,20 @@ test('a report too large for a header is replaced by a pointer to the log, where
   assert.equal((record?.report as TimingReport).requestId, header.requestId);
   assert.equal(Object.keys((record?.report as TimingReport).children!.handler!.children!).length, 20);
 });
+
+test('middleware that wraps res.writeHead after the integration keeps its wrapper and the report still goes out', async (t) => {
+  const h = await serve((_req, res) => {
+    const inner = res.writeHead;
+    const onHeaders = function (this: http.ServerResponse, ...args: unknown[]) {
+      this.setHeader('x-on-headers', 'ran');
+      return (inner as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+    } as http.ServerResponse['writeHead'];
+    res.writeHead = onHeaders;
+    res.end('ok');
+    assert.equal(res.writeHead, onHeaders);
+  });
+  t.after(() => h.stop());
+  const reply = await get(h.port, '/', { 'x-hookline-request-debug': '*' });
+  assert.equal(reply.headers['x-on-headers'], 'ran');
+  assert.equal(reportOf(reply).count, 1);
+});

@@ -89,8 +89,9 @@ export function withRequestTiming(timing: Timing, handler: RequestListener, opti
 /** Puts the report in a response header just before the headers go out (writeHead, or the implicit one of write/end). */
 function reportInHeader(res: ServerResponse, ctx: TimingContext, header: string, maxBytes: number, tooLarge: () => void): void {
   const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (Object.hasOwn(res, 'writeHead')) Reflect.deleteProperty(res, 'writeHead');
+  const reporting = function (this: ServerResponse, ...args: unknown[]) {
+    // Step out of the way, unless other code (on-headers, compression) has wrapped us since.
+    if (res.writeHead === reporting) Reflect.deleteProperty(res, 'writeHead');
     if (!this.headersSent) {
       ctx.setRootProp('status', typeof args[0] === 'number' ? args[0] : this.statusCode);
       let out = headerSafeJson(ctx.report());
@@ -104,6 +105,7 @@ function reportInHeader(res: ServerResponse, ctx: TimingContext, header: string,
     }
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse['writeHead'];
+  res.writeHead = reporting;
 }
 
 /** JSON with every non-ASCII character escaped, so any phase name is a valid header value. */
