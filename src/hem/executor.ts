@@ -136,8 +136,12 @@ export class Executor {
     return { ...base, command: resolved.path, arguments: line.arguments, stdin: line.stdin, refusal: resolved.ok ? null : resolved.reason };
   }
 
-  /** Runs a plan to its end. Never rejects. */
-  run(plan: ExecutionPlan): Promise<ExecutionOutcome> {
+  /**
+   * Runs a plan to its end. Never rejects. Aborting `options.signal` (daemon
+   * shutdown) stops the process group as a timeout does; the outcome is then
+   * an ERROR that says so on stderr.
+   */
+  run(plan: ExecutionPlan, options: { signal?: AbortSignal } = {}): Promise<ExecutionOutcome> {
     const startTime = Date.now();
     if (plan.refusal !== null) {
       logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_REFUSED, { ...identity(plan), reason: plan.refusal });
@@ -160,6 +164,7 @@ export class Executor {
       const stdout = new CapturedOutput(this.outputLimit);
       const stderr = new CapturedOutput(this.outputLimit);
       let timedOut = false;
+      let aborted = false;
       let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
       let done = false;
       const timers: NodeJS.Timeout[] = [];
@@ -168,6 +173,7 @@ export class Executor {
         if (done || exit === null) return;
         done = true;
         for (const t of timers) clearTimeout(t);
+        options.signal?.removeEventListener('abort', onAbort);
         const signal = exit.signal;
         const rc = exit.code ?? 128 + (signal ? osConstants.signals[signal] ?? 0 : 0);
         const status = timedOut ? 'TIMEOUT' : rc === 0 ? 'SUCCESS' : 'ERROR';
@@ -175,7 +181,8 @@ export class Executor {
         if (truncated) logMessage(this.logger, HEM_MESSAGES.HEM_OUTPUT_TRUNCATED, { ...identity(plan), limit: this.outputLimit });
         const endTime = Date.now();
         logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_FINISHED, { ...identity(plan), status, rc, durationMs: endTime - startTime });
-        resolve({ status, rc, signal, stdout: stdout.text(), stderr: stderr.text(), truncated, startTime, endTime });
+        const errText = aborted ? `${stderr.text()}hookline: execution aborted (the daemon is stopping)\n` : stderr.text();
+        resolve({ status, rc, signal, stdout: stdout.text(), stderr: errText, truncated, startTime, endTime });
       };
 
       child.on('error', (err: NodeJS.ErrnoException) => {
@@ -195,7 +202,7 @@ export class Executor {
       child.on('exit', (code, signal) => {
         exit = { code, signal };
         // Background processes may hold the pipes open; do not wait for them forever.
-        const linger = timedOut ? this.killGraceMs + this.lingerMs : this.lingerMs;
+        const linger = timedOut || aborted ? this.killGraceMs + this.lingerMs : this.lingerMs;
         timers.push(setTimeout(() => {
           child.stdout!.destroy();
           child.stderr!.destroy();
@@ -204,20 +211,32 @@ export class Executor {
       });
       child.on('close', finish);
 
+      /** SIGTERM to the whole group now, SIGKILL after the grace period if any of it is left. */
+      const terminate = (pid: number): void => {
+        signalGroup(pid, 'SIGTERM');
+        // Kept even after the outcome is in: the group may outlive its leader.
+        setTimeout(() => {
+          if (signalGroup(pid, 0)) {
+            signalGroup(pid, 'SIGKILL');
+            logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_KILLED, { ...identity(plan), pid, graceMs: this.killGraceMs });
+          }
+        }, this.killGraceMs);
+      };
+      function onAbort(): void {
+        if (done || child.pid === undefined || timedOut || aborted) return;
+        aborted = true;
+        terminate(child.pid);
+      }
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+
       if (plan.timeoutMs !== null && child.pid !== undefined) {
         const pid = child.pid;
         timers.push(setTimeout(() => {
-          if (done) return;
+          if (done || aborted) return;
           timedOut = true;
           logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_TIMEOUT, { ...identity(plan), timeoutMs: plan.timeoutMs, pid });
-          signalGroup(pid, 'SIGTERM');
-          // Kept even after the outcome is in: the group may outlive its leader.
-          setTimeout(() => {
-            if (signalGroup(pid, 0)) {
-              signalGroup(pid, 'SIGKILL');
-              logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_KILLED, { ...identity(plan), pid, graceMs: this.killGraceMs });
-            }
-          }, this.killGraceMs);
+          terminate(pid);
         }, plan.timeoutMs));
       }
     });

@@ -135,6 +135,22 @@ describe('Executor', () => {
     assert.ok(log.has('HEM_EXECUTION_KILLED'));
   });
 
+  it('stops the process group of a running command when the daemon aborts it', async () => {
+    const pidFile = scratchFile('aborted.pid');
+    const executor = new Executor({ hookBasePath: commandsDir });
+    const plan = await executor.plan(hook('sleep-with-child.sh', pidFile), event);
+    const controller = new AbortController();
+    const running = executor.run(plan, { signal: controller.signal });
+    await waitUntil(() => fs.existsSync(pidFile), 'the command wrote its grandchild pid');
+    controller.abort();
+    const outcome = await running;
+    assert.equal(outcome.status, 'ERROR');
+    assert.equal(outcome.signal, 'SIGTERM');
+    assert.match(outcome.stderr, /aborted/);
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    await waitUntil(() => !alive(grandchild), `grandchild ${grandchild} is gone`);
+  });
+
   it('does not wait forever for a background process that keeps stdout open', async () => {
     const pidFile = scratchFile('background.pid');
     const { outcome } = await execute(hook('background.sh', pidFile), { outputLingerMs: 100 });
