@@ -3,8 +3,9 @@
  * database the store uses. Guarantees: `enqueue` resolves only after the
  * transaction holding the event has committed (with `synchronous=FULL`, after
  * the fsync); enqueues made within one event-loop turn share one transaction
- * (group commit), so the fsync is paid once per batch. Deliveries held when a
- * previous process died are returned on open and come back `redelivered`.
+ * (group commit), so the fsync is paid once per batch; acknowledgements join
+ * the same batches. Deliveries held when a previous process died are returned
+ * on open and come back `redelivered`.
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import type { AcceptedEvent, EventKind, HooklineEvent } from '../events/event.js
 import { logMessage } from '../core/messages.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from '../store/sqlite-database.js';
 import type { Delivery, Queue } from './queue.js';
-import { InvalidDeliveryError, InvalidEventError, QueueClosedError, QueueWriteError } from './errors.js';
+import { InvalidDeliveryError, InvalidEventError, QueueClosedError, QueueError, QueueWriteError } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
 
 export interface LocalQueueOptions {
@@ -23,16 +24,20 @@ export interface LocalQueueOptions {
 
 /** Counters for observing group commit. */
 export interface LocalQueueStats {
-  /** Transactions that stored events. */
+  /** Group commits (transactions of enqueues, acks and nacks). */
   commits: number;
   /** Events stored. */
   events: number;
 }
 
-interface PendingWrite {
-  rows: Array<{ event: HooklineEvent; json: string; acceptedAt: number }>;
-  resolve: (events: AcceptedEvent[]) => void;
-  reject: (err: Error) => void;
+/** One write waiting for the next group commit. */
+interface BatchedWrite {
+  /** Runs inside the shared transaction. */
+  apply: () => unknown;
+  /** Events this write stores, for the stats. */
+  events: number;
+  resolve: (result: unknown) => void;
+  fail: (cause: unknown) => void;
 }
 
 interface EventRow { id: number; key: string; kind: string; document: string; accepted_at: number; attempts: number }
@@ -43,7 +48,7 @@ export class LocalQueue implements Queue {
   private readonly db: Database.Database;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private batch: PendingWrite[] = [];
+  private batch: BatchedWrite[] = [];
   private flushScheduled = false;
   private open = true;
   private readonly counters: LocalQueueStats = { commits: 0, events: 0 };
@@ -109,21 +114,14 @@ export class LocalQueue implements Queue {
     }).immediate();
   }
 
-  async ack(deliveryId: string): Promise<boolean> {
-    this.checkOpen();
-    const [id, attempt] = parseDeliveryId(deliveryId);
-    const { changes } = this.database.statement('DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL').run(id, attempt);
-    if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'ack' });
-    return changes > 0;
+  /** Acknowledgements join the group commit too: one fsync for all the acks of a turn. */
+  ack(deliveryId: string): Promise<boolean> {
+    return this.settleDelivery(deliveryId, 'ack', 'DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL');
   }
 
-  async nack(deliveryId: string): Promise<boolean> {
-    this.checkOpen();
-    const [id, attempt] = parseDeliveryId(deliveryId);
-    const { changes } = this.database.statement('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL')
-      .run(id, attempt);
-    if (changes === 0) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation: 'nack' });
-    return changes > 0;
+  nack(deliveryId: string): Promise<boolean> {
+    return this.settleDelivery(deliveryId, 'nack',
+      'UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL');
   }
 
   async releaseWorker(workerId: string): Promise<number> {
@@ -154,17 +152,44 @@ export class LocalQueue implements Queue {
   private write(events: readonly HooklineEvent[]): Promise<AcceptedEvent[]> {
     if (!this.open) return Promise.reject(new QueueClosedError(`queue on ${this.database.path}`));
     const acceptedAt = this.now();
-    let rows: PendingWrite['rows'];
+    let rows: Array<{ event: HooklineEvent; json: string }>;
     try {
-      rows = events.map((event) => ({ event, json: validate(event), acceptedAt }));
+      rows = events.map((event) => ({ event, json: validate(event) }));
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<AcceptedEvent[]>((resolve, reject) => {
-      this.batch.push({ rows, resolve, reject });
+    const insert = this.database.statement('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
+    return this.batched<AcceptedEvent[]>(rows.length, () => rows.map(({ event, json }): AcceptedEvent => {
+      const { lastInsertRowid } = insert.run(event.key, event.kind, json, acceptedAt);
+      return { key: event.key, kind: event.kind, document: event.document, id: String(lastInsertRowid), acceptedAt };
+    }), (cause) => {
+      logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WRITE_FAILED, { count: rows.length, error: cause as Error });
+      return new QueueWriteError(rows.length, this.database.path, { cause });
+    });
+  }
+
+  private settleDelivery(deliveryId: string, operation: 'ack' | 'nack', sql: string): Promise<boolean> {
+    if (!this.open) return Promise.reject(new QueueClosedError(`queue on ${this.database.path}`));
+    let id: number, attempt: number;
+    try {
+      [id, attempt] = parseDeliveryId(deliveryId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.batched<boolean>(0, () => {
+      const held = this.database.statement(sql).run(id, attempt).changes > 0;
+      if (!held) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation });
+      return held;
+    }, (cause) => new QueueError('QUEUE_WRITE_FAILED', `${operation} of delivery ${deliveryId} could not be stored in ${this.database.path}`, { cause }));
+  }
+
+  /** Queues `apply` for the next group commit; the promise settles once that transaction has committed (or failed). */
+  private batched<T>(events: number, apply: () => T, failure: (cause: unknown) => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ apply, events, resolve: resolve as (v: unknown) => void, fail: (cause) => reject(failure(cause)) });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        // setImmediate, not a microtask: every enqueue of this event-loop turn (all I/O callbacks of one poll) joins the batch.
+        // setImmediate, not a microtask: every write of this event-loop turn (all I/O callbacks of one poll) joins the batch.
         setImmediate(() => this.flush());
       }
     });
@@ -176,23 +201,17 @@ export class LocalQueue implements Queue {
     const batch = this.batch;
     if (batch.length === 0) return;
     this.batch = [];
-    let results: AcceptedEvent[][];
-    const insert = this.database.statement('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
+    let results: unknown[];
     try {
-      results = this.db.transaction(() => batch.map((w) => w.rows.map(({ event, json, acceptedAt }) => {
-        const { lastInsertRowid } = insert.run(event.key, event.kind, json, acceptedAt);
-        return { key: event.key, kind: event.kind, document: event.document, id: String(lastInsertRowid), acceptedAt };
-      }))).immediate();
+      results = this.db.transaction(() => batch.map((w) => w.apply())).immediate();
     } catch (err) {
-      const count = batch.reduce((n, w) => n + w.rows.length, 0);
-      logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WRITE_FAILED, { count, error: err as Error });
-      for (const w of batch) w.reject(new QueueWriteError(w.rows.length, this.database.path, { cause: err }));
+      for (const w of batch) w.fail(err);
       return;
     }
     this.counters.commits += 1;
     for (let i = 0; i < batch.length; i++) {
-      this.counters.events += results[i]!.length;
-      batch[i]!.resolve(results[i]!);
+      this.counters.events += batch[i]!.events;
+      batch[i]!.resolve(results[i]);
     }
   }
 

@@ -27,6 +27,18 @@ describe('LocalQueue', () => {
     await queue.close();
   });
 
+  it('commits the acknowledgements of one event-loop turn together', async () => {
+    const queue = LocalQueue.open({ path: dbFile() });
+    await queue.enqueueMany(Array.from({ length: 50 }, (_, i) => apiEvent(i)));
+    const deliveries = await queue.claim('w', 50);
+    const before = queue.stats.commits;
+    const acked = await Promise.all(deliveries.map((d) => queue.ack(d.deliveryId)));
+    assert.ok(acked.every(Boolean));
+    assert.equal(queue.stats.commits - before, 1);
+    assert.equal(await queue.depth(), 0);
+    await queue.close();
+  });
+
   it('redelivers, after a reopen, the events a previous process held and never acknowledged', async () => {
     const file = dbFile();
     const first = LocalQueue.open({ path: file });
