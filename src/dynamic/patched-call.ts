@@ -59,19 +59,24 @@ const NONE: readonly Layer[] = [];
 export function createPatchedFunction(call: PatchedCall): AnyFunction {
   const original = call.original;
   let patched: AnyFunction;
+  // The named parameters let the enabled path collect up to four arguments without
+  // materialising `arguments`; `length` is redefined below, so they are invisible.
   if (Object.hasOwn(original, 'prototype')) {
-    patched = function (this: unknown) {
+    patched = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown) {
+      const n = arguments.length;
       if (enabledAnywhere === 0) {
         return new.target === undefined ? original.apply(this, arguments as never) : Reflect.construct(original, arguments, new.target);
       }
-      return callWithLayers(call, this, arguments, new.target);
+      const args = n <= 4 ? firstArgs(n, a0, a1, a2, a3) : Array.prototype.slice.call(arguments);
+      return callWithLayers(call, this, args, new.target);
     };
     patched.prototype = original.prototype;
   } else {
     patched = {
-      patched(this: unknown) {
+      patched(this: unknown, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown) {
+        const n = arguments.length;
         if (enabledAnywhere === 0) return original.apply(this, arguments as never);
-        return callWithLayers(call, this, arguments, undefined);
+        return callWithLayers(call, this, n <= 4 ? firstArgs(n, a0, a1, a2, a3) : Array.prototype.slice.call(arguments), undefined);
       },
     }.patched;
   }
@@ -88,17 +93,18 @@ function copyOwn(from: AnyFunction, to: AnyFunction, key: 'name' | 'length'): vo
   else Reflect.deleteProperty(to, key);
 }
 
-function callWithLayers(call: PatchedCall, thisArg: unknown, args: IArguments, newTarget: AnyFunction | undefined): unknown {
+function firstArgs(n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown[] {
+  return n === 0 ? [] : n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3];
+}
+
+function callWithLayers(call: PatchedCall, thisArg: unknown, argList: unknown[], newTarget: AnyFunction | undefined): unknown {
   const layers = call.layers;
   // Decided once per call, so an after never runs without its before even if enabling changes mid-call.
   let active: readonly Layer[];
   if (layers.length === 1) active = layers[0]!.owner.isEnabled(layers[0]!.group) ? layers : NONE;
   else active = layers.filter((l) => l.owner.isEnabled(l.group));
-  if (active.length === 0) return invoke(call.original, thisArg, args, newTarget);
+  if (active.length === 0) return invoke(call.original, thisArg, argList, newTarget);
 
-  const n = args.length;
-  const argList: unknown[] = new Array(n);
-  for (let i = 0; i < n; i++) argList[i] = args[i];
   let withAfters = false;
   for (let i = active.length - 1; i >= 0; i--) {
     const layer = active[i]!;

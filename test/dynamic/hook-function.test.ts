@@ -245,3 +245,24 @@ test('a patched function whose group is enabled on one request runs its handlers
   await target.addLater(3);
   assert.deepEqual(seen, ['before 1']);
 });
+
+test('the original sees exactly the arguments the caller passed, however many', () => {
+  const dyn = new DynamicHooks();
+  const target = {
+    count(...xs: unknown[]): number { return arguments.length + xs.length; },
+    withDefault(a: number, b = 10): number { return a + b; },
+  };
+  const seen: number[] = [];
+  dyn.hookFunction('g', target, 'count', { befores: [(...xs: unknown[]) => seen.push(xs.length)] });
+  dyn.hookFunction('g', target, 'withDefault', {});
+  dyn.enableByDefault('g');
+  assert.equal(target.count(), 0);
+  assert.equal(target.count(1, 2, 3), 6);
+  assert.equal(target.count(1, 2, 3, 4, 5, 6, 7), 14);
+  assert.equal(target.count(undefined), 2);
+  assert.equal(target.withDefault(1), 11);
+  assert.equal(target.withDefault(1, undefined), 11);
+  assert.deepEqual(seen, [0, 3, 7, 1]);
+  dyn.disableByDefault('g');
+  assert.equal(target.count(1, 2, 3, 4, 5), 10);
+});
