@@ -33,6 +33,7 @@ export type FunctionKey<T> = { [K in keyof T]-?: T[K] extends Patchable ? K : ne
 /** Returned by every registration; calling it again does nothing. */
 export type Undo = () => void;
 
+/** The facade: groups, hooks, patches and request scopes of one registry. Guarantees as in the file comment. */
 export class DynamicHooks implements LayerOwner {
   readonly logger: Logger;
   /** @internal Where patched functions report handler failures. */

@@ -20,6 +20,7 @@ export function noteEnablement(delta: number, onRequest: boolean): void {
 
 interface Registration { readonly fn: HookHandler }
 
+/** One group: registration-ordered handler lists per hook name, and its default enabling, counted in `enabledAnywhere`. */
 export class Group {
   byDefault = false;
   /** Current handler lists by hook name. Replaced, never mutated, so a run in progress sees a stable list. */

@@ -8,6 +8,7 @@ import { dynamicMessages } from './messages.js';
 
 export type HandlerKind = 'hook' | 'before' | 'after';
 
+/** Runs handlers with their failures contained; logs the first failure of each group and hook, and no later one. */
 export class HandlerFailures {
   readonly #seen = new Set<string>();
 

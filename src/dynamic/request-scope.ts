@@ -6,6 +6,7 @@
  */
 import { type Group, noteEnablement } from './group.js';
 
+/** A request's enabled groups; enables nothing once closed, and gives its count back to `enabledAnywhere` when it closes. */
 export class RequestScope {
   /** Empty once closed, so a membership test alone answers "enabled here?". */
   readonly enabled = new Set<Group>();

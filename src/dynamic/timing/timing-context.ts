@@ -22,6 +22,7 @@ export interface TimingReport extends PhaseReport {
   truncated?: { dropped: number };
 }
 
+/** A phase as the tree keeps it: merged totals of every entry of that name under one parent. */
 class PhaseNode {
   ms = 0;
   count = 0;
@@ -36,6 +37,7 @@ interface OpenPhase {
   readonly start: number;
 }
 
+/** One request's phase tree: nesting by open phase, merging by name, bounded by `maxEntries`. */
 export class TimingContext {
   readonly #root = new PhaseNode();
   readonly #stack: OpenPhase[];

@@ -20,6 +20,7 @@ export interface TimingOptions {
   now?: () => number;
 }
 
+/** The `timing` group bound to one DynamicHooks: per-request contexts, markers and patch points. */
 export class Timing {
   readonly #contexts = new WeakMap<RequestScope, TimingContext>();
   readonly #now: () => number;
