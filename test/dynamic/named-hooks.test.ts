@@ -80,15 +80,12 @@ test('a throwing handler is logged once per group and hook, and neither the call
 test('an async handler that rejects is contained and logged', async () => {
   const log = captureLog();
   const dyn = new DynamicHooks({ logger: log.logger });
-  let rejected!: () => void;
-  const seen = new Promise<void>((r) => (rejected = r));
   dyn.hook('g', 'evt', async () => {
-    setImmediate(rejected);
     throw new Error('late boom');
   });
   dyn.enableByDefault('g');
-  dyn.runHook('g', 'evt');
-  await seen;
+  assert.doesNotThrow(() => dyn.runHook('g', 'evt'));
+  // the rejection is handled in a microtask; one macrotask later every microtask has run
   await new Promise((r) => setImmediate(r));
   assert.ok(log.has('DYNAMIC_HOOK_HANDLER_ERROR'));
   dyn.disableByDefault('g');
