@@ -11,7 +11,7 @@ import { startHttpControlServer, type HttpControlServerOptions } from '../../src
 import { controlMessages as M } from '../../src/control/messages.js';
 import { captureLog } from '../support/log-capture.js';
 import { tempDir } from '../support/paths.js';
-import { httpExchange, testDispatcher, unwrap } from './control-clients.js';
+import { httpExchange, testDispatcher, unwrap } from '../support/control-clients.js';
 
 const run = promisify(execFile);
 const admin = { user: 'admin', password: 's3cret:with-colon' };

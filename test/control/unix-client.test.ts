@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import { sendUnixCommand } from '../../src/control/unix-client.js';
 import { startUnixControlServer } from '../../src/control/unix-server.js';
 import { tempDir } from '../support/paths.js';
-import { testDispatcher } from './control-clients.js';
+import { testDispatcher } from '../support/control-clients.js';
 
 test('the client sends one command and returns the daemon\'s response', async () => {
   const server = await startUnixControlServer({ path: path.join(tempDir('hl-cl-'), 'ctl.sock'), dispatch: testDispatcher, logger: silentLogger() });

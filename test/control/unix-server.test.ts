@@ -11,7 +11,7 @@ import { controlMessages as M } from '../../src/control/messages.js';
 import { startUnixControlServer, type UnixControlServerOptions } from '../../src/control/unix-server.js';
 import { captureLog } from '../support/log-capture.js';
 import { tempDir } from '../support/paths.js';
-import { testDispatcher, unixCommand, unixExchange } from './control-clients.js';
+import { testDispatcher, unixCommand, unixExchange } from '../support/control-clients.js';
 
 const run = promisify(execFile);
 

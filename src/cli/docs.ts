@@ -1,0 +1,27 @@
+/** `hookline docs hooks|messages`: prints the daemon's generated reference pages. */
+import type { Command } from 'commander';
+import { HooksManager, HOOKS_MESSAGES, catalogueToMarkdown, hooksCatalogueMarkdown, type Catalogue } from '../core/index.js';
+import { DAEMON_CATALOGUE_INTRO, registerDaemonHookPoints, SERVER_MESSAGES, type DaemonHooks } from '../server/index.js';
+import { controlMessages } from '../control/index.js';
+import { configMessages } from '../config/index.js';
+
+/** The daemon's hook-point catalogue, as docs/hooks-api.md holds it. */
+export function daemonHooksMarkdown(): string {
+  const hooks = new HooksManager<DaemonHooks>();
+  registerDaemonHookPoints(hooks);
+  return hooksCatalogueMarkdown(hooks.hookPoints(), { title: 'Hook points of the Hookline daemon', intro: DAEMON_CATALOGUE_INTRO });
+}
+
+export function messagesMarkdown(extra: ReadonlyArray<Catalogue<string>> = []): string {
+  return catalogueToMarkdown('Log messages', [HOOKS_MESSAGES, SERVER_MESSAGES, controlMessages, configMessages, ...extra]);
+}
+
+export function registerDocs(program: Command): void {
+  const docs = program.command('docs').description('print generated reference documentation as Markdown');
+  docs.command('hooks').description("the daemon's hook points (docs/hooks-api.md)").action(() => {
+    process.stdout.write(daemonHooksMarkdown());
+  });
+  docs.command('messages').description('every log message ID with its explanation (docs/messages.md)').action(() => {
+    process.stdout.write(messagesMarkdown());
+  });
+}
