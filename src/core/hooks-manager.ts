@@ -61,7 +61,7 @@ export interface HooksManagerOptions {
 export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   readonly logger: Logger;
   readonly strict: boolean;
-  readonly hooksPath: string;
+  private hooksDir: string;
   private readonly serverHooks = new ServerHooks();
   private current: LibraryManagerCollection;
   private readonly parkingLots: ParkingLots;
@@ -77,7 +77,7 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   constructor(options: HooksManagerOptions = {}) {
     this.logger = options.logger ?? silentLogger();
     this.strict = options.strict ?? false;
-    this.hooksPath = path.resolve(process.env.HOOKLINE_HOOKS_PATH || options.hooksPath || 'hooks');
+    this.hooksDir = HooksManager.effectiveHooksPath(options.hooksPath);
     this.bundled = options.bundledLibraries ?? new Map();
     this.current = LibraryManagerCollection.empty(this.serverHooks.count);
     this.parkingLots = new ParkingLots(options.parkingLotLimit ?? 256,
@@ -239,8 +239,23 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
 
   // ----- libraries -----
 
-  private context(): LibraryContext {
-    return { paths: { hooksPath: this.hooksPath, bundled: this.bundled }, hooks: this.serverHooks, logger: this.logger };
+  /** HOOKLINE_HOOKS_PATH, when set, wins over the configured path; the default is ./hooks. */
+  static effectiveHooksPath(configured?: string): string {
+    return path.resolve(process.env.HOOKLINE_HOOKS_PATH || configured || 'hooks');
+  }
+
+  /** The directory libraries must lie in. */
+  get hooksPath(): string {
+    return this.hooksDir;
+  }
+
+  /** Changes the hooks directory for later loads (a component applying a new configuration). */
+  setHooksPath(configured: string): void {
+    this.hooksDir = HooksManager.effectiveHooksPath(configured);
+  }
+
+  private context(hooksPath = this.hooksDir): LibraryContext {
+    return { paths: { hooksPath: HooksManager.effectiveHooksPath(hooksPath), bundled: this.bundled }, hooks: this.serverHooks, logger: this.logger };
   }
 
   /** Serializes reloads: a second loadLibraries waits for the first. */
@@ -276,9 +291,9 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
    * then confirm (unload the old set) or abandon (swap the old set back).
    * The caller serializes its stages.
    */
-  async stageLibraries(entries: readonly LibraryEntry[]): Promise<{ report: LoadReport; stage?: LibraryStage }> {
+  async stageLibraries(entries: readonly LibraryEntry[], options: { hooksPath?: string } = {}): Promise<{ report: LoadReport; stage?: LibraryStage }> {
     const { set, report } = await this.exclusive(() =>
-      LibraryManagerCollection.load(entries, this.context(), this.current, new Set<LibraryRef>([PRE_CALLOUTS, POST_CALLOUTS])));
+      LibraryManagerCollection.load(entries, this.context(options.hooksPath), this.current, new Set<LibraryRef>([PRE_CALLOUTS, POST_CALLOUTS])));
     if (set === undefined) {
       logMessage(this.logger, HOOKS_MESSAGES.HOOKS_LIBRARIES_REJECTED, { reason: report.errors.map((e) => e.message).join('; '), running: this.current.libraries.length });
       return { report };
@@ -317,8 +332,8 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   }
 
   /** Imports and checks a set without calling load(): the report names every failing library. */
-  async validateLibrariesWithReport(entries: readonly LibraryEntry[]): Promise<LoadReport> {
-    const { errors } = await LibraryManagerCollection.open(entries, this.context());
+  async validateLibrariesWithReport(entries: readonly LibraryEntry[], options: { hooksPath?: string } = {}): Promise<LoadReport> {
+    const { errors } = await LibraryManagerCollection.open(entries, this.context(options.hooksPath));
     return { ok: errors.length === 0, errors };
   }
 
