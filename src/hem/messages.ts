@@ -38,4 +38,30 @@ export const HEM_MESSAGES = defineMessages({
     text: 'hook {hookId} ({hookName}) for event {eventId}: output cut at {limit} bytes per stream',
     explanation: 'The command wrote more to stdout or stderr than output-limit allows. The record keeps the beginning and says it was truncated; the rest was read and discarded so the command was never blocked.',
   },
+  // manager (hook-execution-manager.ts)
+  HEM_QUEUE_CLAIM_FAILED: {
+    level: 'error',
+    text: 'could not claim events from the queue: {error}',
+    explanation: 'The queue (SQLite or NATS) failed to hand out events. The manager retries on its next poll; accepted events stay in the queue, so nothing is lost. Check the queue backend.',
+  },
+  HEM_HOOK_SELECT_FAILED: {
+    level: 'error',
+    text: 'hook_select callouts failed for event {event}: {error}; running the matched hooks',
+    explanation: 'A hook_select callout threw. The event runs the hooks it matched, as if no library had been consulted.',
+  },
+  HEM_EXECUTION_NOT_RECORDED: {
+    level: 'error',
+    text: 'an execution of event {event} could not be recorded: {error}; the event is left for redelivery',
+    explanation: 'The store refused a record (for example the database is unavailable). The event is not acknowledged, so it is delivered again and its unfinished executions run again, marked interrupted.',
+  },
+  HEM_EXECUTION_START_CALLOUT_FAILED: {
+    level: 'error',
+    text: 'execution_start callouts failed for hook {hook}, event {event}: {error}; running the command as planned',
+    explanation: 'An execution_start callout threw. The command runs with the plan it had before the callouts.',
+  },
+  HEM_EXECUTION_FINISH_CALLOUT_FAILED: {
+    level: 'error',
+    text: 'execution_finish callouts failed for hook {hook}, event {event}: {error}',
+    explanation: 'An execution_finish callout threw. The execution record is stored regardless.',
+  },
 });
