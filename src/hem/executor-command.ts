@@ -12,38 +12,40 @@ export type CommandResolution = { ok: true; path: string } | { ok: false; path: 
 
 export async function resolveLocalCommand(command: string, hookBasePath: string): Promise<CommandResolution> {
   if (command.trim() === '') return { ok: false, path: command, reason: 'COMMAND is empty' };
-  const relative = !path.isAbsolute(command);
-  const candidate = relative ? path.resolve(hookBasePath, command) : command;
-  if (relative && !inside(hookBasePath, candidate)) {
+  // Absolute: used as written; whether it exists and may run is learnt from spawn (see explainSpawnFailure).
+  if (path.isAbsolute(command)) return { ok: true, path: command };
+  const candidate = path.resolve(hookBasePath, command);
+  if (!inside(hookBasePath, candidate)) {
     return { ok: false, path: candidate, reason: `COMMAND ${JSON.stringify(command)} leaves hook-base-path ${hookBasePath}` };
   }
-  let real: string;
+  const [real, realBase] = await Promise.allSettled([fs.realpath(candidate), fs.realpath(hookBasePath)]);
+  if (realBase.status === 'rejected') return { ok: false, path: candidate, reason: `hook-base-path: ${describe(hookBasePath, realBase.reason)}` };
+  if (real.status === 'rejected') return { ok: false, path: candidate, reason: describe(candidate, real.reason) };
+  if (!inside(realBase.value, real.value)) {
+    return { ok: false, path: candidate, reason: `COMMAND ${JSON.stringify(command)} resolves to ${real.value} through a symlink, outside hook-base-path ${hookBasePath}` };
+  }
+  return { ok: true, path: real.value };
+}
+
+/**
+ * Why spawn failed, in words an operator can act on. Only called on failure,
+ * so the common path costs no extra file-system calls.
+ */
+export async function explainSpawnFailure(file: string, err: NodeJS.ErrnoException): Promise<string> {
+  let stat;
   try {
-    real = await fs.realpath(candidate);
-  } catch (err) {
-    return { ok: false, path: candidate, reason: describe(candidate, err) };
+    stat = await fs.stat(file);
+  } catch (statErr) {
+    return describe(file, statErr);
   }
-  if (relative) {
-    let realBase: string;
-    try {
-      realBase = await fs.realpath(hookBasePath);
-    } catch (err) {
-      return { ok: false, path: candidate, reason: `hook-base-path: ${describe(hookBasePath, err)}` };
-    }
-    if (!inside(realBase, real)) {
-      return { ok: false, path: candidate, reason: `COMMAND ${JSON.stringify(command)} resolves to ${real} through a symlink, outside hook-base-path ${hookBasePath}` };
-    }
-  }
+  if (!stat.isFile()) return `command ${file} is not a regular file`;
   try {
-    const stat = await fs.stat(real);
-    if (!stat.isFile()) return { ok: false, path: real, reason: `command ${real} is not a regular file` };
-    await fs.access(real, fsConstants.X_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES') return { ok: false, path: real, reason: `command ${real} is not executable (chmod +x it)` };
-    return { ok: false, path: real, reason: describe(real, err) };
+    await fs.access(file, fsConstants.X_OK);
+  } catch {
+    return `command ${file} is not executable (chmod +x it)`;
   }
-  return { ok: true, path: real };
+  if (err.code === 'ENOENT') return `command ${file} could not be started: the interpreter on its #! line was not found`;
+  return `command ${file} could not be started: ${err.message}`;
 }
 
 /** REMOTE hooks: a relative COMMAND resolves under remote-hook-base-path on the host; only `..` can be checked from here. */

@@ -18,22 +18,27 @@ export interface ExecutionIdentity {
   eventKey: string;
 }
 
-export function executionEnvironment(
-  identity: ExecutionIdentity,
+/** The part shared by every execution; computed once, when the executor is made. */
+export function baseEnvironment(
   remote: boolean,
   extra: Readonly<Record<string, string>>,
   source: NodeJS.ProcessEnv = process.env,
-): Record<string, string> {
+): Readonly<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const name of remote ? [...INHERITED_VARIABLES, ...REMOTE_INHERITED_VARIABLES] : INHERITED_VARIABLES) {
     const value = source[name];
     if (value !== undefined) env[name] = value;
   }
   env.PATH ??= DEFAULT_PATH;
-  Object.assign(env, extra);
-  env.HOOKLINE_HOOK_ID = String(identity.hookId);
-  env.HOOKLINE_HOOK_NAME = identity.hookName;
-  env.HOOKLINE_EVENT_ID = identity.eventId;
-  env.HOOKLINE_EVENT_KEY = identity.eventKey;
-  return env;
+  return Object.freeze(Object.assign(env, extra));
+}
+
+export function executionEnvironment(base: Readonly<Record<string, string>>, identity: ExecutionIdentity): Record<string, string> {
+  return {
+    ...base,
+    HOOKLINE_HOOK_ID: String(identity.hookId),
+    HOOKLINE_HOOK_NAME: identity.hookName,
+    HOOKLINE_EVENT_ID: identity.eventId,
+    HOOKLINE_EVENT_KEY: identity.eventKey,
+  };
 }

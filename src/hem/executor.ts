@@ -14,8 +14,8 @@ import { silentLogger } from '../core/logger.js';
 import { logMessage } from '../core/messages.js';
 import { buildCommandLine, type CommandLine } from './command-line.js';
 import { ExecutorConfigError } from './errors.js';
-import { executionEnvironment, type ExecutionIdentity } from './executor-env.js';
-import { resolveLocalCommand, resolveRemoteCommand, shellQuote, validRemoteHost } from './executor-command.js';
+import { baseEnvironment, executionEnvironment, type ExecutionIdentity } from './executor-env.js';
+import { explainSpawnFailure, resolveLocalCommand, resolveRemoteCommand, shellQuote, validRemoteHost } from './executor-command.js';
 import { CapturedOutput } from './executor-output.js';
 import { HEM_MESSAGES } from './messages.js';
 
@@ -90,7 +90,8 @@ export class Executor {
   private readonly outputLimit: number;
   private readonly killGraceMs: number;
   private readonly lingerMs: number;
-  private readonly env: Readonly<Record<string, string>>;
+  private readonly localEnv: Readonly<Record<string, string>>;
+  private readonly remoteEnv: Readonly<Record<string, string>>;
   private readonly ssh: string;
   private readonly logger: Logger;
 
@@ -101,7 +102,9 @@ export class Executor {
     this.outputLimit = nonNegative('outputLimit', options.outputLimit ?? 65536);
     this.killGraceMs = nonNegative('killGraceMs', options.killGraceMs ?? 5000);
     this.lingerMs = nonNegative('outputLingerMs', options.outputLingerMs ?? 1000);
-    this.env = options.env ?? {};
+    // The daemon's environment is read once: a later change to it does not reach hooks.
+    this.localEnv = baseEnvironment(false, options.env ?? {});
+    this.remoteEnv = baseEnvironment(true, options.env ?? {});
     this.ssh = options.sshCommand ?? 'ssh';
     this.logger = options.logger ?? silentLogger();
   }
@@ -155,7 +158,7 @@ export class Executor {
           detached: true,
           // No stdin text: /dev/null, so a command that reads stdin sees EOF at once.
           stdio: [plan.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-          env: executionEnvironment(plan, plan.remote, this.env),
+          env: executionEnvironment(plan.remote ? this.remoteEnv : this.localEnv, plan),
         });
       } catch (err) {
         resolve(this.refused(plan, `command ${plan.command} could not be started: ${(err as Error).message}`, startTime));
@@ -189,7 +192,7 @@ export class Executor {
         // Only a failed spawn: the process never existed, so no exit or close follows that we can rely on.
         if (child.pid !== undefined || done) return;
         done = true;
-        resolve(this.refused(plan, `command ${plan.command} could not be started: ${err.code === 'ENOENT' ? 'it does not exist' : err.message}`, startTime));
+        void explainSpawnFailure(plan.command, err).then((reason) => resolve(this.refused(plan, reason, startTime)));
       });
       child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));

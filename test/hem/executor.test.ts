@@ -176,6 +176,20 @@ describe('Executor', () => {
     assert.match(outcome.stderr, /not executable/);
   });
 
+  it('explains why an absolute COMMAND could not start: missing, a directory, or a missing #! interpreter', async () => {
+    const base = tempDir();
+    fs.writeFileSync(path.join(base, 'bad-interpreter.sh'), '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    const missing = await execute(hook(path.join(base, 'nope.sh')));
+    assert.equal(missing.outcome.rc, 255);
+    assert.match(missing.outcome.stderr, /nope\.sh does not exist/);
+    const directory = await execute(hook(base));
+    assert.equal(directory.outcome.rc, 255);
+    assert.match(directory.outcome.stderr, /is not a regular file/);
+    const interpreter = await execute(hook(path.join(base, 'bad-interpreter.sh')));
+    assert.equal(interpreter.outcome.rc, 255);
+    assert.match(interpreter.outcome.stderr, /interpreter on its #! line was not found/);
+  });
+
   it('refuses a relative COMMAND that climbs out of hook-base-path with ..', async () => {
     const { outcome } = await execute(hook('../commands/../../../package.json'));
     assert.equal(outcome.rc, 255);
