@@ -54,6 +54,7 @@ export class SqliteStore implements Store {
 
   async createHook(spec: HookSpec): Promise<Hook> {
     this.checkOpen();
+    checkName(spec.name);
     const now = this.now();
     return this.db.transaction(() => {
       const id = (this.database.statement(`SELECT value FROM meta WHERE name = 'next_hook_id'`).get() as { value: number }).value;
@@ -84,6 +85,7 @@ export class SqliteStore implements Store {
 
   async updateHook(id: number, spec: HookSpec): Promise<Hook> {
     this.checkOpen();
+    checkName(spec.name);
     return this.db.transaction(() => {
       this.requireUnlocked(id, 'update');
       this.write(spec.name, () => this.database.statement('UPDATE hooks SET name = ?, type = ?, spec = ?, updated_at = ? WHERE id = ?')
@@ -94,7 +96,7 @@ export class SqliteStore implements Store {
 
   async renameHook(id: number, name: string): Promise<Hook> {
     this.checkOpen();
-    if (name.trim() === '') throw new InvalidStoreArgumentError(`cannot rename hook ${id}: the new name is empty`);
+    checkName(name);
     return this.db.transaction(() => {
       const hook = this.requireUnlocked(id, 'rename');
       const spec: HookSpec = { ...hook, name, template: { ...hook.template, NAME: name } };
@@ -257,5 +259,11 @@ export class SqliteStore implements Store {
 function checkRetention(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) {
     throw new InvalidStoreArgumentError(`${what} must be a positive integer (records kept per hook), got ${value}`);
+  }
+}
+
+function checkName(name: unknown): void {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new InvalidStoreArgumentError(`a hook needs a non-empty NAME, got ${JSON.stringify(name)}`);
   }
 }

@@ -88,7 +88,11 @@ export interface Store {
   getExecution(hookId: number, executionId: number): Promise<ExecutionRecord | null>;
   /** Newest first. */
   queryExecutions(query?: ExecutionQuery): Promise<ExecutionRecord[]>;
-  /** Records begun but never finished: what a crash interrupted. Oldest first. */
+  /**
+   * Records begun but never finished, oldest first. Read at startup, before
+   * any execution begins, these are what a crash interrupted; later they also
+   * include executions in progress.
+   */
   listInterrupted(): Promise<ExecutionRecord[]>;
 
   close(): Promise<void>;

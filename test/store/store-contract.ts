@@ -102,6 +102,13 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
         assert.equal((await store.listHooks()).length, 1);
       });
 
+      it('refuses an empty hook name with STORE_INVALID_ARGUMENT', async () => {
+        await rejectsWithCode(store.createHook(hookSpec('')), 'STORE_INVALID_ARGUMENT');
+        const h = await store.createHook(hookSpec('named'));
+        await rejectsWithCode(store.renameHook(h.id, '  '), 'STORE_INVALID_ARGUMENT');
+        await rejectsWithCode(store.updateHook(h.id, hookSpec('')), 'STORE_INVALID_ARGUMENT');
+      });
+
       it('answers null for a hook id or name that does not exist', async () => {
         assert.equal(await store.getHook(42), null);
         assert.equal(await store.getHookByName('nope'), null);
