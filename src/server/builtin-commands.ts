@@ -16,7 +16,7 @@ export interface DaemonControl {
   readonly reloadedAt: number;
   listCommands(): string[];
   libraryNames(): string[];
-  status(): Record<string, unknown>;
+  status(): Promise<Record<string, unknown>>;
   /** Validates a configuration document, libraries included, without applying it. */
   testConfig(loaded: LoadedConfig): Promise<CommandResponse>;
   applyConfig(loaded: LoadedConfig, trigger: string): Promise<CommandResponse>;
@@ -66,7 +66,7 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, BuiltinCommand>> = {
   },
   'status-get': {
     description: 'pid, uptime, active libraries and the state of the daemon',
-    run: (_args, d) => ok('Status.', d.status()),
+    run: async (_args, d) => ok('Status.', await d.status()),
   },
   'config-get': {
     description: 'the running configuration (secrets masked) and its hash',

@@ -9,6 +9,7 @@ import { Result, type CommandRequest, type CommandResponse, type DispatchContext
 import { BUILTIN_COMMANDS, type DaemonControl } from './builtin-commands.js';
 import type { DaemonHooks } from './hook-points.js';
 import type { Statistics } from './statistics.js';
+import type { EventCommand } from './event-commands.js';
 
 function isResponse(x: unknown): x is CommandResponse {
   if (typeof x !== 'object' || x === null) return false;
@@ -23,13 +24,15 @@ export class CommandRouter {
     private readonly hooks: HooksManager<DaemonHooks>,
     private readonly daemon: DaemonControl,
     private readonly statistics: Statistics,
+    /** Commands of parts the daemon started (event hooks), after the built-ins. */
+    private readonly extra: () => Readonly<Record<string, EventCommand>> = () => ({}),
   ) {
     this.commandProcessed = hooks.hookIndex('command_processed');
   }
 
   /** Every command answered now: built-ins and library commands, sorted. */
   commands(): string[] {
-    return [...new Set([...Object.keys(BUILTIN_COMMANDS), ...this.hooks.libraryCommands()])].sort();
+    return [...new Set([...Object.keys(BUILTIN_COMMANDS), ...Object.keys(this.extra()), ...this.hooks.libraryCommands()])].sort();
   }
 
   async dispatch(req: CommandRequest, ctx: DispatchContext): Promise<CommandResponse> {
@@ -62,6 +65,8 @@ export class CommandRouter {
     }
     const builtin = BUILTIN_COMMANDS[req.command];
     if (builtin !== undefined) return builtin.run(req.arguments, this.daemon);
+    const extra = this.extra()[req.command];
+    if (extra !== undefined) return extra.run(req.arguments);
     return { result: Result.UNSUPPORTED, text: `'${req.command}' command not supported.` };
   }
 }

@@ -15,6 +15,7 @@ import { ConfigError, loadConfigFile, type LoadedConfig } from '../config/index.
 import { BUILTIN_COMMANDS, type DaemonControl } from './builtin-commands.js';
 import { bundledLibraries } from './bundled-libraries.js';
 import { CommandRouter } from './command-router.js';
+import { EventService } from './event-service.js';
 import { openSocket, planSockets, socketKey, type OpenSocket } from './control-sockets.js';
 import { ServerError } from './errors.js';
 import { DAEMON_HOOK_POINTS, type DaemonHooks } from './hook-points.js';
@@ -39,6 +40,8 @@ const RESTART_ONLY: Array<[string, (l: LoadedConfig) => unknown]> = [
   ['store', (l) => l.config.store],
   ['queue', (l) => l.config.queue],
   ['loggers', (l) => l.config.loggers],
+  ['hook-execution', (l) => l.config.hookExecution],
+  ['events', (l) => l.config.events],
 ];
 
 export class HooklineDaemon implements DaemonControl {
@@ -51,6 +54,8 @@ export class HooklineDaemon implements DaemonControl {
   private readonly router: CommandRouter;
   private readonly sockets = new Map<string, OpenSocket>();
   private readonly routes: HttpRoute[];
+  /** Event hooks: store, queue, execution manager, bus. */
+  events: EventService | undefined;
   private applying: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
   private resolveStopped!: () => void;
@@ -62,7 +67,7 @@ export class HooklineDaemon implements DaemonControl {
     this.routes = options.routes ?? [];
     this.hooks = new HooksManager<DaemonHooks>({ logger: this.logger, bundledLibraries: bundledLibraries() });
     registerDaemonHookPoints(this.hooks);
-    this.router = new CommandRouter(this.hooks, this, this.statistics);
+    this.router = new CommandRouter(this.hooks, this, this.statistics, () => this.events?.commands() ?? {});
   }
 
   /** Starts the daemon on a configuration; throws (having cleaned up) when it cannot be applied. */
@@ -71,6 +76,8 @@ export class HooklineDaemon implements DaemonControl {
     let response: CommandResponse;
     try {
       prepareDataDirectory(loaded.config.dataDirectory);
+      daemon.events = await EventService.start({ config: loaded.config, hooks: daemon.hooks, statistics: daemon.statistics, logger: daemon.logger });
+      daemon.routes.push(...daemon.events.routes());
       response = await daemon.applyConfig(loaded, 'start-up', true);
     } catch (err) {
       response = { result: Result.ERROR, text: (err as Error).message };
@@ -80,6 +87,7 @@ export class HooklineDaemon implements DaemonControl {
       await daemon.shutdown('start-up failed');
       throw new ServerError('SERVER_STARTUP_FAILED', response.text ?? 'start-up failed');
     }
+    daemon.markStarted();
     logMessage(daemon.logger, M.SERVER_STARTED, { version: VERSION, pid: process.pid, sockets: [...daemon.sockets.keys()].join(', ') || '(none)' });
     return daemon;
   }
@@ -90,7 +98,14 @@ export class HooklineDaemon implements DaemonControl {
     return undefined;
   }
 
-  dispatch = (req: CommandRequest, ctx: DispatchContext): Promise<CommandResponse> => this.router.dispatch(req, ctx);
+  private markStarted!: () => void;
+  /** Settles when start-up has applied the first configuration: commands that arrive earlier wait for it. */
+  private readonly started = new Promise<void>((resolve) => { this.markStarted = resolve; });
+
+  dispatch = async (req: CommandRequest, ctx: DispatchContext): Promise<CommandResponse> => {
+    await this.started;
+    return this.router.dispatch(req, ctx);
+  };
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.applying.then(fn, fn);
@@ -209,9 +224,10 @@ export class HooklineDaemon implements DaemonControl {
     return this.hooks.getLibraryNames();
   }
 
-  status(): Record<string, unknown> {
+  async status(): Promise<Record<string, unknown>> {
     const now = Date.now();
     return {
+      ...(this.events === undefined ? {} : await this.events.status()),
       pid: process.pid,
       uptime: Math.floor((now - this.startedAt) / 1000),
       reload: Math.floor((now - this.reloadedAt) / 1000),
@@ -232,6 +248,7 @@ export class HooklineDaemon implements DaemonControl {
       logMessage(this.logger, M.SERVER_SHUTDOWN, { reason });
       for (const s of this.sockets.values()) await s.close().catch(() => undefined);
       this.sockets.clear();
+      await this.events?.close();
       await this.hooks.unloadLibraries();
       this.resolveStopped();
     })();

@@ -42,6 +42,11 @@ export const SERVER_MESSAGES = defineMessages({
     text: 'hookline shutting down ({reason})',
     explanation: 'The daemon closes its control sockets, unloads its hook libraries and exits.',
   },
+  SERVER_EVENTS_CLOSED: {
+    level: 'info',
+    text: 'event hooks stopped on worker {worker}: no more events claimed, running executions finished',
+    explanation: 'At shutdown the execution manager stops taking events, waits for running hook commands (stopping them after a grace period), and closes the store and queue. Events not yet executed stay in the queue for the next start.',
+  },
   SERVER_HOOKS_PATH_MISSING: {
     level: 'warn',
     text: 'the hooks directory {path} does not exist; only bundled libraries can be loaded',

@@ -54,9 +54,14 @@ export function prepareDir(options: StartOptions = {}): string {
   return dir;
 }
 
+/**
+ * Writes <dir>/hookline.json. Unless the test sets `events`, the bus binds an
+ * ephemeral port, so daemons of concurrent tests never contend for 2101.
+ */
 export function writeConfig(dir: string, hookline: Record<string, unknown>): string {
   const file = path.join(dir, 'hookline.json');
-  fs.writeFileSync(file, JSON.stringify({ Hookline: hookline }, null, 2));
+  const withBus = 'events' in hookline ? hookline : { ...hookline, events: { publisher: { bind: 'tcp://127.0.0.1:0' } } };
+  fs.writeFileSync(file, JSON.stringify({ Hookline: withBus }, null, 2));
   return file;
 }
 

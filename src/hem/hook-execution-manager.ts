@@ -1,0 +1,265 @@
+/**
+ * The Hook Execution Manager: takes accepted events from the queue, finds the
+ * hooks they trigger, and runs them through the bounded pool.
+ *
+ * Guarantees: an event is acknowledged only after every execution it caused
+ * has its record stored, so a crash at any point means redelivery, never
+ * loss; a redelivered event re-runs only the executions that did not finish
+ * (the store marks them interrupted) and never duplicates a finished one;
+ * executions of one hook for one resource run in event order; a hook created,
+ * updated or deleted is matched against the very next event claimed.
+ */
+import type { Logger } from 'pino';
+import { silentLogger } from '../core/logger.js';
+import { logMessage } from '../core/messages.js';
+import type { AcceptedEvent } from '../events/event.js';
+import type { Queue, Delivery } from '../queue/queue.js';
+import type { Store } from '../store/store.js';
+import type { Executor, ExecutionPlan } from './executor.js';
+import { ExecutionPool } from './execution-pool.js';
+import type { ExecutionRecord, Hook } from './hook.js';
+import { HookIndex } from './hook-matcher.js';
+import { HEM_MESSAGES } from './messages.js';
+
+/** Where the component (the daemon) takes part in execution: its hook points. */
+export interface ExecutionCallouts {
+  /** hook_select: returns the hooks to run for the event (may filter or reorder the matched list). */
+  selectHooks(event: AcceptedEvent, matched: readonly Hook[]): Promise<readonly Hook[]> | readonly Hook[];
+  /** execution_start: may rewrite the plan; `skip` records the execution as SKIPPED without running it. */
+  executionStart(hook: Hook, event: AcceptedEvent, plan: ExecutionPlan): Promise<{ plan: ExecutionPlan; skip: boolean }> | { plan: ExecutionPlan; skip: boolean };
+  /** execution_finish: sees every finished record. */
+  executionFinish(record: ExecutionRecord): Promise<void> | void;
+}
+
+const NO_CALLOUTS: ExecutionCallouts = {
+  selectHooks: (_e, matched) => matched,
+  executionStart: (_h, _e, plan) => ({ plan, skip: false }),
+  executionFinish: () => undefined,
+};
+
+/** A document field that marks an event whose hooks were skipped by event_receive (SKIP): stored, never executed. */
+export const SKIP_HOOKS_MARK = 'HOOKLINE_SKIP_HOOKS';
+
+export interface HookExecutionManagerOptions {
+  store: Store;
+  queue: Queue;
+  executor: Executor;
+  concurrency: number;
+  /** This worker's identity in the queue. */
+  workerId: string;
+  /** Seconds applied to hooks without a TIMEOUT; 0: none. */
+  defaultTimeout?: number;
+  callouts?: ExecutionCallouts;
+  logger?: Logger;
+  /** Called with every finished record (metrics). */
+  onRecord?: (record: ExecutionRecord, durationMs: number) => void;
+  /** Longest time between two claims when nothing wakes the loop (events from another process). Default 1000 ms. */
+  pollMs?: number;
+}
+
+/** The resource an event concerns, for per-(hook, resource) ordering. */
+function resourceOf(event: AcceptedEvent): string {
+  const d = event.document;
+  if (event.kind === 'state') return `${String(d.RESOURCE)}/${String(d.ID)}`;
+  return event.kind;
+}
+
+export class HookExecutionManager {
+  private readonly index: HookIndex;
+  private readonly pool: ExecutionPool;
+  private readonly logger: Logger;
+  private readonly callouts: ExecutionCallouts;
+  private closed = false;
+  private wake: (() => void) | null = null;
+  private woken = false;
+  private readonly loopDone: Promise<void>;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly abort = new AbortController();
+
+  private constructor(private readonly options: HookExecutionManagerOptions, hooks: Hook[]) {
+    this.index = new HookIndex(hooks);
+    this.pool = new ExecutionPool({ concurrency: options.concurrency });
+    this.logger = options.logger ?? silentLogger();
+    this.callouts = options.callouts ?? NO_CALLOUTS;
+    this.loopDone = this.loop();
+  }
+
+  /** Loads the hooks and starts consuming the queue (redelivered events first, as the queue orders them). */
+  static async start(options: HookExecutionManagerOptions): Promise<HookExecutionManager> {
+    return new HookExecutionManager(options, await options.store.listHooks());
+  }
+
+  /** Wakes the consumer: an event was just enqueued. */
+  notify(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  // ----- hooks: the store first, then the index, so the next claimed event sees the change -----
+
+  async createHook(spec: Parameters<Store['createHook']>[0]): Promise<Hook> {
+    const hook = await this.options.store.createHook(spec);
+    this.index.add(hook);
+    return hook;
+  }
+
+  async updateHook(id: number, spec: Parameters<Store['updateHook']>[1]): Promise<Hook> {
+    const hook = await this.options.store.updateHook(id, spec);
+    this.index.add(hook);
+    return hook;
+  }
+
+  async renameHook(id: number, name: string): Promise<Hook> {
+    const hook = await this.options.store.renameHook(id, name);
+    this.index.add(hook);
+    return hook;
+  }
+
+  async deleteHook(id: number): Promise<void> {
+    await this.options.store.deleteHook(id);
+    this.index.remove(id);
+  }
+
+  async lockHook(id: number, locked: boolean): Promise<Hook> {
+    const hook = locked ? await this.options.store.lockHook(id) : await this.options.store.unlockHook(id);
+    this.index.add(hook);
+    return hook;
+  }
+
+  /** The hooks an event triggers now (hook_select not applied). */
+  match(event: AcceptedEvent): readonly Hook[] {
+    return this.index.match(event);
+  }
+
+  // ----- consuming -----
+
+  private async loop(): Promise<void> {
+    const { queue, workerId } = this.options;
+    const pollMs = this.options.pollMs ?? 1000;
+    while (!this.closed) {
+      await this.pool.whenAvailable();
+      if (this.closed) break;
+      let deliveries: Delivery[];
+      this.woken = false;
+      try {
+        deliveries = await queue.claim(workerId, Math.max(1, this.options.concurrency * 4));
+      } catch (error) {
+        logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error });
+        deliveries = [];
+      }
+      if (deliveries.length === 0) {
+        if (!this.woken) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollMs);
+            this.wake = () => { clearTimeout(timer); resolve(); };
+          });
+        }
+        this.wake = null;
+        continue;
+      }
+      for (const d of deliveries) {
+        if (this.closed) break;
+        await this.dispatch(d);
+      }
+    }
+  }
+
+  /** Selects the hooks of one delivery and submits them; the ack follows their records. */
+  private async dispatch(d: Delivery): Promise<void> {
+    const event = d.event;
+    let hooks: readonly Hook[] = [];
+    if (event.document[SKIP_HOOKS_MARK] !== true) {
+      try {
+        hooks = await this.callouts.selectHooks(event, this.index.match(event));
+      } catch (error) {
+        logMessage(this.logger, HEM_MESSAGES.HEM_HOOK_SELECT_FAILED, { event: event.id, error });
+        hooks = this.index.match(event);
+      }
+    }
+    const runs = hooks.map((hook) => this.pool.submit(`${hook.id}|${resourceOf(event)}`, () => this.execute(hook, event, false)));
+    const settled = Promise.allSettled(runs).then(async (results) => {
+      const failed = results.filter((r) => r.status === 'rejected');
+      if (failed.length > 0) {
+        // A record could not be stored: leave the event for redelivery rather than lose an execution.
+        logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: (failed[0] as PromiseRejectedResult).reason });
+        await this.options.queue.nack(d.deliveryId).catch(() => false);
+        return;
+      }
+      await this.options.queue.ack(d.deliveryId);
+    }).catch((error) => logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error }));
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /** Runs one hook for one event, with its record written before and after. Rejects only when the store fails. */
+  async execute(hook: Hook, event: AcceptedEvent, retry: boolean): Promise<ExecutionRecord> {
+    const { store, executor } = this.options;
+    const timeout = hook.timeout ?? (this.options.defaultTimeout || undefined);
+    let plan = await executor.plan({ ...hook, timeout }, { id: event.id, key: event.key, document: stripMark(event.document) });
+    let skip = false;
+    try {
+      ({ plan, skip } = await this.callouts.executionStart(hook, event, plan));
+    } catch (error) {
+      logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_START_CALLOUT_FAILED, { hook: hook.id, event: event.id, error });
+    }
+    const begun = await store.beginExecution({
+      hookId: hook.id, eventId: event.id, eventKey: event.key, eventDocument: stripMark(event.document),
+      command: plan.command, arguments: plan.arguments, stdin: plan.stdin, startTime: Date.now(), retry,
+    });
+    if (begun.state === 'finished') return begun.record;
+    const t0 = Date.now();
+    const outcome = skip
+      ? { status: 'SKIPPED' as const, rc: 0, signal: null, stdout: '', stderr: 'skipped by an execution_start callout', truncated: false, endTime: Date.now() }
+      : await executor.run(plan, { signal: this.abort.signal });
+    const record = await store.finishExecution(hook.id, begun.record.executionId, {
+      status: outcome.status, rc: outcome.rc, signal: outcome.signal, stdout: outcome.stdout, stderr: outcome.stderr,
+      truncated: outcome.truncated, endTime: Date.now(),
+    });
+    this.options.onRecord?.(record, Date.now() - t0);
+    try {
+      await this.callouts.executionFinish(record);
+    } catch (error) {
+      logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_FINISH_CALLOUT_FAILED, { hook: hook.id, event: event.id, error });
+    }
+    return record;
+  }
+
+  /** `hookline hook retry`: runs the hook again with the stored event, as a new record flagged retry. */
+  async retry(hookId: number, executionId: number): Promise<ExecutionRecord> {
+    const { store } = this.options;
+    const hook = await store.getHook(hookId);
+    const old = await store.getExecution(hookId, executionId);
+    if (hook === null || old === null) throw new RangeError(hook === null ? `no hook with id ${hookId}` : `hook ${hookId} has no execution ${executionId}`);
+    const event: AcceptedEvent = { id: old.eventId, key: old.eventKey, kind: kindOfKey(old.eventKey), document: old.eventDocument, acceptedAt: old.startTime };
+    return this.pool.submit(`${hook.id}|${resourceOf(event)}`, () => this.execute(hook, event, true));
+  }
+
+  /** Events whose executions are running or waiting. */
+  get busy(): { running: number; queued: number } {
+    return { running: this.pool.running, queued: this.pool.queued };
+  }
+
+  /** Stops claiming, lets running executions finish (aborting them after `graceMs`), and waits for their records. */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await this.loopDone;
+    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    await Promise.allSettled([...this.inFlight]);
+    clearTimeout(timer);
+    await this.pool.close();
+  }
+}
+
+function stripMark(document: Record<string, unknown>): Record<string, unknown> {
+  if (!(SKIP_HOOKS_MARK in document)) return document;
+  const { [SKIP_HOOKS_MARK]: _mark, ...rest } = document;
+  return rest;
+}
+
+function kindOfKey(key: string): AcceptedEvent['kind'] {
+  if (key.startsWith('EVENT API ')) return 'api';
+  if (key.startsWith('EVENT STATE ')) return 'state';
+  if (key.startsWith('EVENT SERVICE ')) return 'service';
+  return key === 'RETRY' ? 'retry' : 'raw';
+}
