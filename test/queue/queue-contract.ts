@@ -129,6 +129,14 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       assert.equal(await queue.ack(fresh!.deliveryId), true);
     });
 
+    it('never gives a new event the id of one already acknowledged', async () => {
+      const first = await queue.enqueue(apiEvent(1));
+      const [d] = await queue.claim('w', 1);
+      await queue.ack(d!.deliveryId);
+      const second = await queue.enqueue(apiEvent(2));
+      assert.notEqual(second.id, first.id);
+    });
+
     it('reports the age of the oldest unacknowledged event, and null when empty', async () => {
       assert.equal(await queue.oldestPendingAge(), null);
       await queue.enqueue(apiEvent(1));
