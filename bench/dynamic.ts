@@ -2,7 +2,7 @@
  * Dynamic hooks, side by side in one process (issue 3):
  *  1. a patched function while no group is enabled anywhere, against the unpatched call (target ≤ 1.1×);
  *  2. enabled by default with one before and one after, against calling the three functions by hand;
- *  3. runHook on a disabled group, against tapable's empty SyncHook call() (target ≤ 1×), with other peers;
+ *  3. runHook (and a resolved hookPoint) on a disabled group, against tapable's empty SyncHook call() (target ≤ 1×), with other peers;
  *  4. a group enabled on this request inside runInRequest, against the same enabled by default (target < 1.5×).
  * Run: node dist/bench/dynamic.js
  */
@@ -33,11 +33,18 @@ const dyn = new DynamicHooks();
     { name: 'patched, no group enabled anywhere', fn: () => patched.add(i++, 1) },
   ], { ops: 2_000_000, rounds: 21 });
   printGroup('1. Patched function, no group enabled anywhere (target ≤ 1.10)', results, 'unpatched');
+  // Ten calls per op, so the loop's own cost (the floor above) no longer hides the difference.
+  const ten = runGroup([
+    { name: 'unpatched ×10', fn: () => { let s = 0; for (let k = 0; k < 10; k++) s += plain.add(i++, k); return s; } },
+    { name: 'patched ×10, no group enabled anywhere', fn: () => { let s = 0; for (let k = 0; k < 10; k++) s += patched.add(i++, k); return s; } },
+  ], { ops: 500_000, rounds: 21 });
+  printGroup('1b. The same, ten calls per op (target ≤ 1.10)', ten, 'unpatched ×10');
 }
 
 // 3. runHook on a disabled group, first with nothing enabled anywhere, then with another group enabled.
 {
   dyn.hook('bench-hook', 'event', before);
+  const point = dyn.hookPoint('bench-hook', 'event');
   const tap = new SyncHook<[]>([]);
   const wp = createHooks();
   const ee = new EventEmitter();
@@ -46,12 +53,20 @@ const dyn = new DynamicHooks();
     { name: 'harness floor (empty closure)', fn: () => n++ },
     { name: 'tapable SyncHook.call(), no taps', fn: () => tap.call() },
     { name: 'runHook, disabled group', fn: () => dyn.runHook('bench-hook', 'event', 1, 2) },
+    { name: 'hookPoint.run, disabled group', fn: () => point.run(1, 2) },
     { name: '@wordpress/hooks doAction, no actions', fn: () => wp.doAction('event', 1, 2) },
     { name: 'eventemitter3 emit, no listeners', fn: () => ee.emit('event', 1, 2) },
   ];
   printGroup('3a. runHook on a disabled group, nothing enabled anywhere (target ≤ 1.00)', runGroup(cases, { ops: 2_000_000, rounds: 21 }), 'tapable SyncHook.call(), no taps');
+  const ten = [
+    { name: 'tapable SyncHook.call() ×10, no taps', fn: () => { for (let k = 0; k < 10; k++) tap.call(); return n++; } },
+    { name: 'runHook ×10, disabled group', fn: () => { for (let k = 0; k < 10; k++) dyn.runHook('bench-hook', 'event', k, 2); return n++; } },
+    { name: 'hookPoint.run ×10, disabled group', fn: () => { for (let k = 0; k < 10; k++) point.run(k, 2); return n++; } },
+  ];
+  printGroup('3a×10. The same, ten calls per op', runGroup(ten, { ops: 500_000, rounds: 21 }), 'tapable SyncHook.call() ×10, no taps');
   dyn.enableByDefault('bench-other');
   printGroup('3b. runHook on a disabled group, another group enabled by default', runGroup(cases, { ops: 2_000_000, rounds: 21 }), 'tapable SyncHook.call(), no taps');
+  printGroup('3b×10. The same, ten calls per op', runGroup(ten, { ops: 500_000, rounds: 21 }), 'tapable SyncHook.call() ×10, no taps');
   dyn.disableByDefault('bench-other');
 }
 

@@ -9,11 +9,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../core/logger.js';
 import { InvalidHandlerError, InvalidNameError, NoRequestScopeError, UnknownGroupError } from './errors.js';
-import { enabledAnywhere, enabledOnRequests, Group, type HookHandler } from './group.js';
+import { Group, type HookHandler, mirrorEnablements } from './group.js';
 import { HandlerFailures, isThenable } from './handler-failures.js';
+import { HookPoint } from './hook-point.js';
 import { patchProperty } from './patch-site.js';
 import type { After, AnyFunction, Before, LayerOwner, Patchable } from './patched-call.js';
 import { RequestScope } from './request-scope.js';
+
+// See mirrorEnablements: module-local `var`s keep runHook's first check to one cheap read.
+var enabledAnywhere = 0;
+var enabledOnRequests = 0;
+mirrorEnablements((anywhere, onRequests) => {
+  enabledAnywhere = anywhere;
+  enabledOnRequests = onRequests;
+});
 
 export interface DynamicHooksOptions {
   /** Where handler failures and timing reports go; silent when omitted. */
@@ -64,6 +73,13 @@ export class DynamicHooks implements LayerOwner {
     if (handlers === undefined) return;
     const args = Array.prototype.slice.call(arguments, 2) as unknown[];
     for (const handler of handlers) this.failures.call('hook', group, name, handler, undefined, args);
+  }
+
+  /** Resolves `group`/`name` once, for hot call sites: `point.run(...args)` is `runHook` without the name lookup. */
+  hookPoint(group: string, name: string): HookPoint {
+    checkName('the group name', group);
+    checkName('the hook name', name);
+    return new HookPoint(this, this.#declare(group), name);
   }
 
   /**

@@ -1,21 +1,36 @@
 /**
  * A group of dynamic hooks: its handlers by hook name and whether it is enabled
- * by default. The module-level `enabledAnywhere` counts every enablement live in
- * the process (default groups plus groups enabled on open requests, over every
+ * by default. `enabledAnywhere` counts every enablement live in the process
+ * (default groups plus groups enabled on open requests, over every
  * DynamicHooks), so the hot paths return after one comparison while it is zero.
  */
 
 // Handlers take whatever the hook's caller passes; each hook documents its own arguments.
 export type HookHandler = (...args: any[]) => unknown;
 
-export let enabledAnywhere = 0;
-/** The part of `enabledAnywhere` that open requests hold; while zero, no request scope needs looking up. */
-export let enabledOnRequests = 0;
+let enabledAnywhere = 0;
+let enabledOnRequests = 0;
+
+/** Receives both counts whenever they change: every enablement live anywhere, and the part open requests hold. */
+export type EnablementMirror = (anywhere: number, onRequests: number) => void;
+const mirrors: EnablementMirror[] = [];
+
+/**
+ * Hot paths read the counts from a module-local `var` of their own, the
+ * cheapest read V8 offers: an imported binding, or a `let`, costs a cell load
+ * and a TDZ check that made a patched call 1.4× the original instead of 1.1×.
+ * Each such module registers a mirror here, and every change is pushed to it.
+ */
+export function mirrorEnablements(mirror: EnablementMirror): void {
+  mirrors.push(mirror);
+  mirror(enabledAnywhere, enabledOnRequests);
+}
 
 /** Only group state and request scopes change the counts, always in pairs (+n on enable, -n on disable). */
 export function noteEnablement(delta: number, onRequest: boolean): void {
   enabledAnywhere += delta;
   if (onRequest) enabledOnRequests += delta;
+  for (const mirror of mirrors) mirror(enabledAnywhere, enabledOnRequests);
 }
 
 interface Registration { readonly fn: HookHandler }

@@ -1,5 +1,6 @@
 /** `hookline/dynamic`: Kong-style dynamic hooks and the bundled request timing. */
 export { DynamicHooks } from './dynamic-hooks.js';
+export { HookPoint } from './hook-point.js';
 export type { DynamicHooksOptions, FunctionHandlers, FunctionKey, Undo } from './dynamic-hooks.js';
 export type { After, AnyConstructor, AnyFunction, ArgsOf, Before, CallOutcome, Patchable, ResultOf } from './patched-call.js';
 export type { HookHandler } from './group.js';

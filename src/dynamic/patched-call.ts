@@ -5,7 +5,7 @@
  * original, then afters (oldest first, after the promise settles for a promise
  * result). Whatever the original returns or throws reaches the caller unchanged.
  */
-import { enabledAnywhere, type Group } from './group.js';
+import { type Group, mirrorEnablements } from './group.js';
 import { type HandlerFailures, isThenable } from './handler-failures.js';
 import type { Logger } from 'pino';
 
@@ -55,6 +55,12 @@ export interface PatchedCall {
 
 const NONE: readonly Layer[] = [];
 
+// See mirrorEnablements: a module-local `var` keeps the hot-path check to one cheap read.
+var enabledAnywhere = 0;
+mirrorEnablements((anywhere) => {
+  enabledAnywhere = anywhere;
+});
+
 /** Builds the replacement. Constructible originals get a wrapper that honours `new`; others a method, which refuses `new` as they do. */
 export function createPatchedFunction(call: PatchedCall): AnyFunction {
   const original = call.original;
@@ -63,10 +69,10 @@ export function createPatchedFunction(call: PatchedCall): AnyFunction {
   // materialising `arguments`; `length` is redefined below, so they are invisible.
   if (Object.hasOwn(original, 'prototype')) {
     patched = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown) {
-      const n = arguments.length;
       if (enabledAnywhere === 0) {
         return new.target === undefined ? original.apply(this, arguments as never) : Reflect.construct(original, arguments, new.target);
       }
+      const n = arguments.length;
       const args = n <= 4 ? firstArgs(n, a0, a1, a2, a3) : Array.prototype.slice.call(arguments);
       return callWithLayers(call, this, args, new.target);
     };
@@ -74,8 +80,8 @@ export function createPatchedFunction(call: PatchedCall): AnyFunction {
   } else {
     patched = {
       patched(this: unknown, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown) {
-        const n = arguments.length;
         if (enabledAnywhere === 0) return original.apply(this, arguments as never);
+        const n = arguments.length;
         return callWithLayers(call, this, n <= 4 ? firstArgs(n, a0, a1, a2, a3) : Array.prototype.slice.call(arguments), undefined);
       },
     }.patched;

@@ -97,3 +97,20 @@ test('hook refuses an empty group, an empty name and a non-function handler with
   assert.throws(() => dyn.hook('g', '', () => {}), { code: 'HOOKLINE_DYNAMIC_INVALID_NAME' });
   assert.throws(() => dyn.hook('g', 'evt', 'nope' as never), { code: 'HOOKLINE_DYNAMIC_INVALID_HANDLER' });
 });
+
+test('a hook point runs like runHook and sees handlers added or undone after it was resolved', () => {
+  const dyn = new DynamicHooks();
+  const point = dyn.hookPoint('g', 'evt');
+  const calls: unknown[] = [];
+  point.run('before any handler');
+  const undo = dyn.hook('g', 'evt', (x: unknown) => calls.push(x));
+  point.run('disabled');
+  dyn.enableByDefault('g');
+  point.run('enabled');
+  undo();
+  point.run('undone');
+  assert.deepEqual(calls, ['enabled']);
+  assert.equal(point.group, 'g');
+  assert.equal(point.name, 'evt');
+  dyn.disableByDefault('g');
+});

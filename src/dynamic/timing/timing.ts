@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DynamicHooks, FunctionKey, Undo } from '../dynamic-hooks.js';
+import type { HookPoint } from '../hook-point.js';
 import { describePatchPoint } from '../patch-site.js';
 import type { RequestScope } from '../request-scope.js';
 import { TimingContext, type TimingReport } from './timing-context.js';
@@ -25,6 +26,9 @@ export class Timing {
   readonly #contexts = new WeakMap<RequestScope, TimingContext>();
   readonly #now: () => number;
   readonly #maxEntries: number;
+  readonly #enter: HookPoint;
+  readonly #leave: HookPoint;
+  readonly #prop: HookPoint;
 
   constructor(readonly dyn: DynamicHooks, options: TimingOptions = {}) {
     this.#now = options.now ?? (() => performance.now());
@@ -32,6 +36,9 @@ export class Timing {
     dyn.hook(TIMING_GROUP, 'enter', (name: string) => this.context()?.enter(name));
     dyn.hook(TIMING_GROUP, 'leave', (name?: string) => this.context()?.leave(name));
     dyn.hook(TIMING_GROUP, 'prop', (key: string, value: unknown) => this.context()?.setProp(key, value));
+    this.#enter = dyn.hookPoint(TIMING_GROUP, 'enter');
+    this.#leave = dyn.hookPoint(TIMING_GROUP, 'leave');
+    this.#prop = dyn.hookPoint(TIMING_GROUP, 'prop');
   }
 
   /**
@@ -48,17 +55,17 @@ export class Timing {
 
   /** Marks the start of a phase of the current request (nested under the innermost open one). */
   enter(phase: string): void {
-    this.dyn.runHook(TIMING_GROUP, 'enter', phase);
+    this.#enter.run(phase);
   }
 
   /** Marks the end of the most recent open phase called `phase` (the innermost one when omitted). */
   leave(phase?: string): void {
-    this.dyn.runHook(TIMING_GROUP, 'leave', phase);
+    this.#leave.run(phase);
   }
 
   /** Attaches a property (cache hit, row count, …) to the innermost open phase. */
   setProp(key: string, value: unknown): void {
-    this.dyn.runHook(TIMING_GROUP, 'prop', key, value);
+    this.#prop.run(key, value);
   }
 
   /**
