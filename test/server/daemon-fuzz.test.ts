@@ -176,7 +176,7 @@ test('config-set and config-test with absurd arguments answer result 1 and leave
     const doc = (hookline: unknown): string => JSON.stringify({ Hookline: hookline });
     const cases: Array<[string, string, RegExp]> = [
       ['no document', '{}', /must be a whole configuration/],
-      ['a number', doc(5), /^configuration rejected .*Hookline/],
+      ['a number', doc(5), /rejected.*Hookline/],
       ['null', doc(null), /Hookline/],
       ['an array', doc([]), /Hookline/],
       ['a string', doc('x'), /Hookline/],
@@ -214,6 +214,20 @@ test('config-set and config-test with absurd arguments answer result 1 and leave
     await assertSameProcessAnswers(d, pid);
   } finally {
     assert.equal(await d.stop(), 0);
+  }
+});
+
+test('config-set with a Hookline that is not an object says that an object was expected there', async () => {
+  const d = await startDaemon({ config: {} });
+  try {
+    for (const value of [5, null, [], 'x']) {
+      const r = await d.command({ command: 'config-set', arguments: { Hookline: value } as Record<string, unknown> });
+      assert.equal(r.result, 1);
+      assert.match(r.text ?? '', /Hookline: expected .*object/, r.text);
+      assert.doesNotMatch(r.text ?? '', /expected must be/, r.text);
+    }
+  } finally {
+    await d.stop();
   }
 });
 
