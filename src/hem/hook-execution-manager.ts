@@ -57,11 +57,16 @@ export interface HookExecutionManagerOptions {
   pollMs?: number;
 }
 
-/** The resource an event concerns, for per-(hook, resource) ordering. */
+/**
+ * The resource an event concerns, for per-(hook, resource) ordering: a state
+ * event's RESOURCE/ID, an API event's OBJECT.ID when it carries one. Other
+ * events concern no known resource and are not ordered against each other.
+ */
 function resourceOf(event: AcceptedEvent): string {
   const d = event.document;
   if (event.kind === 'state') return `${String(d.RESOURCE)}/${String(d.ID)}`;
-  return event.kind;
+  const objectId = (d.OBJECT as { ID?: unknown } | undefined)?.ID;
+  return objectId !== undefined ? `${event.kind}/${String(objectId)}` : `event/${event.id}`;
 }
 
 export class HookExecutionManager {
