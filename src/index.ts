@@ -1,2 +1,2 @@
-/** `hookline`: the hooks framework. See README.md and docs/library-authoring.md. */
+/** `hookline`: the hooks framework. See README.md, docs/component-guide.md and docs/libraries.md. */
 export * from './core/index.js';

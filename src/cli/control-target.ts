@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfigFile, CONFIG_DEFAULTS } from '../config/index.js';
+import fs from 'node:fs';
+import { ConfigError, loadConfigFile, parseConfigText, CONFIG_DEFAULTS } from '../config/index.js';
 import { sendUnixCommand, type CommandRequest, type CommandResponse } from '../control/index.js';
 
 export interface TargetOptions {
@@ -22,7 +23,15 @@ export function addTargetOptions(cmd: Command): Command {
 export function socketPath(opts: TargetOptions): string {
   if (opts.socket) return path.resolve(opts.socket);
   if (opts.config) {
-    const loaded = loadConfigFile(opts.config);
+    let loaded;
+    try {
+      loaded = loadConfigFile(opts.config);
+    } catch (err) {
+      // A broken file is exactly when an operator wants config-reload or config-test: find the socket anyway.
+      const fallback = socketFromBrokenConfig(opts.config);
+      if (fallback === undefined) throw err;
+      return fallback;
+    }
     const unix = loaded.config.controlSockets.find((s) => s.type === 'unix');
     if (unix === undefined || unix.type !== 'unix') {
       throw new ConfigError('CONFIG_INVALID', [{ path: 'Hookline/control-sockets', message: 'has no unix control socket; pass --socket' }], loaded.file);
@@ -30,6 +39,18 @@ export function socketPath(opts: TargetOptions): string {
     return unix.path;
   }
   return path.resolve(CONFIG_DEFAULTS.dataDirectory, CONFIG_DEFAULTS.socketName);
+}
+
+function socketFromBrokenConfig(file: string): string | undefined {
+  try {
+    const doc = parseConfigText(fs.readFileSync(file, 'utf8'), file) as { Hookline?: { 'control-sockets'?: Array<Record<string, unknown>>; 'data-directory'?: string } };
+    const unix = doc.Hookline?.['control-sockets']?.find((s) => s['socket-type'] === 'unix' && typeof s['socket-name'] === 'string');
+    const dir = path.dirname(path.resolve(file));
+    if (unix !== undefined) return path.resolve(dir, unix['socket-name'] as string);
+    return path.resolve(dir, doc.Hookline?.['data-directory'] ?? CONFIG_DEFAULTS.dataDirectory, CONFIG_DEFAULTS.socketName);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sends one command; a transport failure is printed and exits 2. */

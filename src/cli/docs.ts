@@ -4,6 +4,13 @@ import { HooksManager, HOOKS_MESSAGES, catalogueToMarkdown, hooksCatalogueMarkdo
 import { DAEMON_CATALOGUE_INTRO, registerDaemonHookPoints, SERVER_MESSAGES, type DaemonHooks } from '../server/index.js';
 import { controlMessages } from '../control/index.js';
 import { configMessages } from '../config/index.js';
+import { EVENTS_MESSAGES } from '../events/messages.js';
+import { HEM_MESSAGES } from '../hem/messages.js';
+import { STORE_MESSAGES } from '../store/messages.js';
+import { QUEUE_MESSAGES } from '../queue/messages.js';
+import { dynamicMessages } from '../dynamic/messages.js';
+import { messages as auditLogMessages } from '../libraries/audit-log.js';
+import { messages as statsCommandsMessages } from '../libraries/stats-commands.js';
 
 /** The daemon's hook-point catalogue, as docs/hooks-api.md holds it. */
 export function daemonHooksMarkdown(): string {
@@ -13,7 +20,8 @@ export function daemonHooksMarkdown(): string {
 }
 
 export function messagesMarkdown(extra: ReadonlyArray<Catalogue<string>> = []): string {
-  return catalogueToMarkdown('Log messages', [HOOKS_MESSAGES, SERVER_MESSAGES, controlMessages, configMessages, ...extra]);
+  return catalogueToMarkdown('Log messages', [HOOKS_MESSAGES, SERVER_MESSAGES, controlMessages, configMessages, EVENTS_MESSAGES, HEM_MESSAGES,
+    STORE_MESSAGES, QUEUE_MESSAGES, dynamicMessages, auditLogMessages, statsCommandsMessages, ...extra]);
 }
 
 export function registerDocs(program: Command): void {

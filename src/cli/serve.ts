@@ -4,6 +4,7 @@ import { ConfigError, embeddedDefaultConfig, loadConfigFile, type LoadedConfig }
 import { HooksManager, type Logger } from '../core/index.js';
 import { HooklineDaemon, ServerError, createDaemonLogger, registerDaemonHookPoints, type DaemonHooks } from '../server/index.js';
 import { bundledLibraries } from '../server/bundled-libraries.js';
+import { checkHooksDirectory } from '../server/security.js';
 
 function fatal(message: string): never {
   process.stderr.write(`hookline: ${message}\n`);
@@ -22,6 +23,11 @@ function load(file: string | undefined): LoadedConfig {
 /** -t: validates a configuration file, libraries included, without running anything. */
 async function testOnly(file: string): Promise<void> {
   const loaded = load(file);
+  try {
+    checkHooksDirectory(loaded.config.hooksPath);
+  } catch (err) {
+    fatal(`configuration ${loaded.file} is not valid: ${(err as Error).message}`);
+  }
   const hooks = new HooksManager<DaemonHooks>({ hooksPath: loaded.config.hooksPath, bundledLibraries: bundledLibraries() });
   registerDaemonHookPoints(hooks);
   const report = await hooks.validateLibrariesWithReport(loaded.config.hooksLibraries, { hooksPath: loaded.config.hooksPath });
@@ -49,7 +55,7 @@ export function registerServe(program: Command): void {
       } catch (err) {
         fatal(err instanceof ServerError ? err.message : (err as Error).stack ?? String(err));
       }
-      process.on('SIGHUP', () => { void daemon.reloadConfigFile('SIGHUP'); });
+      process.on('SIGHUP', () => { void daemon.reloadOnSignal(); });
       process.on('SIGTERM', () => { void daemon.shutdown('SIGTERM'); });
       process.on('SIGINT', () => { void daemon.shutdown('SIGINT'); });
       await daemon.stopped;

@@ -79,7 +79,7 @@ export class ParkingLotError extends HooksError {}
  * that was logged for it (HOOKS_INCORRECT_VERSION, HOOKS_LOAD_ERROR, …).
  */
 export class LibraryLoadError extends HooksError {
-  constructor(readonly library: string, readonly msgId: string, message: string, options?: { cause?: unknown }) {
-    super(msgId, `library ${library}: ${message}`, options);
+  constructor(readonly library: string, readonly msgId: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(msgId, `library ${library}: ${reason}`, options);
   }
 }

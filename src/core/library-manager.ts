@@ -67,7 +67,7 @@ export class OpenedLibrary {
       file = resolveLibrary(name, ctx.paths).file;
     } catch (err) {
       const e = err as LibraryLoadError;
-      logMessage(ctx.logger, HOOKS_MESSAGES[e.msgId as keyof typeof HOOKS_MESSAGES] ?? HOOKS_MESSAGES.HOOKS_OPEN_ERROR, { library: name, reason: e.message });
+      logMessage(ctx.logger, HOOKS_MESSAGES[e.msgId as keyof typeof HOOKS_MESSAGES] ?? HOOKS_MESSAGES.HOOKS_OPEN_ERROR, { library: name, reason: e.reason ?? e.message });
       throw e;
     }
     const parameters = entry.parameters ?? {};
@@ -154,7 +154,7 @@ export class LoadedLibrary {
     const name = opened.name;
     const ref: LibraryRef = Object.freeze({ name, order });
     const abort = new AbortController();
-    const logger = ctx.logger.child({ library: name });
+    const logger = ctx.logger.child({ hooksLibrary: name });
     const handle = new LibraryHandle(ref, () => manager, ctx.hooks, opened.parameters, abort.signal, logger);
     const lib = new LoadedLibrary(opened, ref, handle, abort);
     const fail = (msg: Message, fields: Record<string, unknown>, text: string, cause?: unknown): LibraryLoadError => {

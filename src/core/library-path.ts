@@ -79,7 +79,8 @@ function packageEntry(pkgDir: string, pkg: Record<string, unknown>): string {
 export function resolveLibrary(library: string, options: LibraryPathOptions): ResolvedLibrary {
   if (typeof library !== 'string' || library.trim() === '') throw notFound(String(library), 'the library name is empty');
   const hooksDir = realHooksDir(library, options.hooksPath);
-  if (PATH_LIKE.test(library)) {
+  const scopedPackage = /^@[^/\\]+\/[^/\\]+$/.test(library) && !/\.(m?js|cjs)$/.test(library);
+  if (!scopedPackage && PATH_LIKE.test(library)) {
     return { file: confine(library, hooksDir, path.resolve(hooksDir, library)), via: 'file' };
   }
   if (!PACKAGE_NAME.test(library)) throw notFound(library, 'not a file name ending in .js/.mjs nor a valid npm package name');

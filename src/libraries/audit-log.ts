@@ -77,13 +77,13 @@ export function config_applied(h: CalloutHandle<DaemonHooks['config_applied']>):
 
 export function command_processed(h: CalloutHandle<DaemonHooks['command_processed']>): void {
   const response = h.getArgument('response');
-  write({ type: 'command', command: h.getArgument('name'), transport: h.getArgument('transport'), result: response.result, text: response.text });
+  write({ type: 'command', command: h.getArgument('name'), transport: h.getArgument('transport'), user: h.getArgument('user'), result: response.result, text: response.text });
 }
 
 /** Audits events and executions on daemons that have these hook points. */
 export function event_receive(h: CalloutHandle): void {
-  const event = h.getArgument('event') as { key?: string; id?: string };
-  write({ type: 'event', key: event?.key, id: event?.id });
+  const event = h.getArgument('event') as { key?: string; kind?: string };
+  write({ type: 'event', key: event?.key, kind: event?.kind, source: h.getArgument('source') });
 }
 
 export function execution_finish(h: CalloutHandle): void {

@@ -38,7 +38,8 @@ function documentArgument(args: Record<string, unknown> | undefined, daemon: Dae
     return fail('missing configuration: the arguments must be a whole configuration, {"Hookline": {…}}');
   }
   try {
-    return validateConfigDocument(args, { baseDir: daemon.loaded.baseDir });
+    // The document replaces the running configuration but stays tied to its file (config-reload, config-write).
+    return validateConfigDocument(args, { baseDir: daemon.loaded.baseDir, ...(daemon.loaded.file === undefined ? {} : { file: daemon.loaded.file }) });
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, { errors: err.issues });
     throw err;

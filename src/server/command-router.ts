@@ -44,6 +44,7 @@ export class CommandRouter {
       h.setArgument('arguments', req.arguments);
       h.setArgument('response', response);
       h.setArgument('transport', ctx.transport);
+      h.setArgument('user', ctx.user);
       await this.hooks.callCallouts(this.commandProcessed, h);
       const rewritten = h.getArgument('response');
       if (h.getStatus() !== NextStep.DROP && isResponse(rewritten)) response = rewritten;

@@ -207,13 +207,19 @@ export class HooklineDaemon implements DaemonControl {
     if (file === undefined) return { result: Result.ERROR, text: 'the daemon runs on the embedded default configuration: there is no file to reload (start it with -c FILE)' };
     let next: LoadedConfig;
     try {
-      next = loadConfigFile(file);
+      next = loadConfigFile(file, { logger: this.logger });
     } catch (err) {
       const text = err instanceof ConfigError ? err.message : (err as Error).message;
       logMessage(this.logger, M.SERVER_CONFIG_REJECTED, { trigger, error: text });
       return { result: Result.ERROR, text, ...(err instanceof ConfigError ? { arguments: { errors: err.issues } } : {}) };
     }
     return this.applyConfig(next, trigger);
+  }
+
+  /** SIGHUP: re-reads the configuration file, as config-reload does. */
+  reloadOnSignal(): Promise<CommandResponse> {
+    logMessage(this.logger, M.SERVER_SIGHUP, { file: this.loaded.file ?? '(none: embedded default)' });
+    return this.reloadConfigFile('SIGHUP');
   }
 
   listCommands(): string[] {

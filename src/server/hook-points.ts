@@ -34,6 +34,7 @@ export const DAEMON_HOOK_POINTS = {
       arguments: argument<Record<string, unknown> | undefined>('in', 'object|undefined', 'the command\'s arguments, if any'),
       response: argument<CommandResponse>('in/out', 'object', 'the response `{ result, text?, arguments? }` that will be sent'),
       transport: argument<'unix' | 'http'>('in', 'string', 'the transport the command came through'),
+      user: argument<string | undefined>('in', 'string|undefined', 'the authenticated user, for commands that came over HTTP'),
     },
     statuses: {},
   }),
@@ -81,7 +82,7 @@ export const DAEMON_HOOK_POINTS = {
 /** Argument types of the daemon's hook points, for typed library handles (`LibraryHandle<DaemonHooks>`). */
 export type DaemonHooks = {
   config_applied: { config: HooklineConfig; raw: LoadedConfig['raw']; statistics: Statistics; error: string };
-  command_processed: { name: string; arguments: Record<string, unknown> | undefined; response: CommandResponse; transport: 'unix' | 'http' };
+  command_processed: { name: string; arguments: Record<string, unknown> | undefined; response: CommandResponse; transport: 'unix' | 'http'; user: string | undefined };
   event_receive: { event: HooklineEvent; source: string; reason: string };
   hook_select: { event: AcceptedEvent; hooks: Hook[] };
   execution_start: { hook: Hook; event: AcceptedEvent; command: string; arguments: string[]; stdin: string | null };

@@ -236,3 +236,14 @@ test('a staged set that is confirmed replaces the old set, which is unloaded', a
   assert.deepEqual(g.__hooklineUnloads, ['load:old', 'unload:old']);
   assert.deepEqual(trace(hooks, idx), ['b:export', 'b:load:-']);
 });
+
+test('a scoped npm package installed in the hooks directory loads by its name', async () => {
+  const hooksDir = tempDir();
+  const pkg = path.join(hooksDir, 'node_modules', '@acme', 'motd');
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@acme/motd', type: 'module', main: 'index.js' }));
+  fs.writeFileSync(path.join(pkg, 'index.js'), "export const version = 1; export function pkt_receive(h) { h.getArgument('trace').push('scoped'); }");
+  const { hooks, idx } = setup(hooksDir);
+  assert.equal(await hooks.loadLibraries([{ library: '@acme/motd' }]), true);
+  assert.deepEqual(trace(hooks, idx), ['scoped']);
+});

@@ -57,6 +57,9 @@ test('config-set applies a whole configuration and config-test only checks one',
     const set = await d.command({ command: 'config-set', arguments: { Hookline: statsOnly } });
     assert.equal(set.result, 0, set.text);
     assert.ok(((await d.command({ command: 'list-commands' })).arguments as string[]).includes('statistic-get'));
+    const status = await d.command({ command: 'status-get' });
+    assert.equal((status.arguments as { 'config-file': string })['config-file'], path.join(d.dir, 'hookline.json'), 'config-set keeps the daemon tied to its file');
+    assert.equal((await d.command({ command: 'config-reload' })).result, 0);
     const noDoc = await d.command({ command: 'config-set', arguments: {} });
     assert.equal(noDoc.result, 1);
     assert.match(noDoc.text!, /\{"Hookline"/);
