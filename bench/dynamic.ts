@@ -3,14 +3,17 @@
  *  1. a patched function while no group is enabled anywhere, against the unpatched call (target ≤ 1.1×);
  *  2. enabled by default with one before and one after, against calling the three functions by hand;
  *  3. runHook (and a resolved hookPoint) on a disabled group, against tapable's empty SyncHook call() (target ≤ 1×), with other peers;
- *  4. a group enabled on this request inside runInRequest, against the same enabled by default (target < 1.5×).
+ *  4. a group enabled on this request inside runInRequest, against the same enabled by default (target < 1.5×);
+ *  5. for context, runHook on an enabled group with one handler against the peers' one-handler calls, and an
+ *     async patched function against before-after-hook wrapping the same function with the same handlers.
  * Run: node dist/bench/dynamic.js
  */
 import { SyncHook } from 'tapable';
 import { createHooks } from '@wordpress/hooks';
 import { EventEmitter } from 'eventemitter3';
 import { DynamicHooks, type CallOutcome } from '../src/dynamic/index.js';
-import { consume, printGroup, runGroup } from './harness.js';
+import Hook from 'before-after-hook';
+import { consume, printGroup, runAsyncGroup, runGroup } from './harness.js';
 
 type Add = (a: number, b: number) => number;
 const makeTarget = (): { add: Add } => ({ add(a: number, b: number): number { return a + b; } });
@@ -18,6 +21,12 @@ const makeTarget = (): { add: Add } => ({ add(a: number, b: number): number { re
 let counter = 0;
 const before = (a: number, _b: number): void => { counter += a; };
 const after = (o: CallOutcome<Add>): void => { if (!o.threw) counter += o.result; };
+
+interface BahSingular {
+  (method: (o: { a: number; b: number }) => Promise<number>, options: { a: number; b: number }): Promise<number>;
+  before(fn: (o: { a: number; b: number }) => void): void;
+  after(fn: (result: number, o: { a: number; b: number }) => void): void;
+}
 
 const dyn = new DynamicHooks();
 
@@ -104,6 +113,53 @@ const dyn = new DynamicHooks();
     printGroup('4. Per-request enabled inside runInRequest vs enabled by default (target < 1.50)', r, 'enabled by default');
   });
   dyn.disableByDefault('bench-default');
+}
+
+// 5. Enabled, one handler: what a hook costs once it runs, beside the peers.
+{
+  dyn.hook('bench-on', 'event', before);
+  dyn.enableByDefault('bench-on');
+  const point = dyn.hookPoint('bench-on', 'event');
+  const tap = new SyncHook<[number, number]>(['a', 'b']);
+  tap.tap('one', before);
+  const wp = createHooks();
+  wp.addAction('event', 'bench', before);
+  const ee = new EventEmitter();
+  ee.on('event', before);
+  let v = 0;
+  printGroup('5a. One handler, enabled (context)', runGroup([
+    { name: 'tapable SyncHook.call(), one tap', fn: () => tap.call(++v, 1) },
+    { name: 'runHook, enabled group', fn: () => dyn.runHook('bench-on', 'event', ++v, 1) },
+    { name: 'hookPoint.run, enabled group', fn: () => point.run(++v, 1) },
+    { name: 'eventemitter3 emit, one listener', fn: () => ee.emit('event', ++v, 1) },
+    { name: '@wordpress/hooks doAction, one action', fn: () => wp.doAction('event', ++v, 1) },
+  ], { ops: 1_000_000, rounds: 15 }), 'tapable SyncHook.call(), one tap');
+  dyn.disableByDefault('bench-on');
+
+  const service = { async fetch(a: number, b: number): Promise<number> { return a + b; } };
+  const byHand = { async fetch(a: number, b: number): Promise<number> { return a + b; } };
+  const asyncAfter = (o: CallOutcome<(a: number, b: number) => Promise<number>>): void => { if (!o.threw) counter += o.result; };
+  dyn.hookFunction('bench-async', service, 'fetch', { befores: [before], afters: [asyncAfter] });
+  dyn.enableByDefault('bench-async');
+  const bah = new (Hook as unknown as { Singular: new () => BahSingular }).Singular();
+  bah.before((o: { a: number; b: number }) => before(o.a, o.b));
+  bah.after((result: number, o: { a: number; b: number }) => asyncAfter({ args: [o.a, o.b], threw: false, result }));
+  let w = 0;
+  printGroup('5b. Async function, 1 before + 1 after, enabled (context)', await runAsyncGroup([
+    {
+      name: 'by hand: before, await function, after',
+      fn: async () => {
+        const a = ++w;
+        before(a, 1);
+        const result = await byHand.fetch(a, 1);
+        asyncAfter({ args: [a, 1], threw: false, result });
+        return result;
+      },
+    },
+    { name: 'patched async function, enabled by default', fn: () => service.fetch(++w, 1) },
+    { name: 'before-after-hook Singular(before, after)', fn: () => bah((o: { a: number; b: number }) => byHand.fetch(o.a, o.b), { a: ++w, b: 1 }) },
+  ], { ops: 100_000, rounds: 11 }), 'by hand: before, await function, after');
+  dyn.disableByDefault('bench-async');
 }
 
 consume(counter);

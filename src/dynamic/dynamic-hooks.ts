@@ -13,7 +13,7 @@ import { Group, type HookHandler, mirrorEnablements } from './group.js';
 import { HandlerFailures, isThenable } from './handler-failures.js';
 import { HookPoint } from './hook-point.js';
 import { patchProperty } from './patch-site.js';
-import type { After, AnyFunction, Before, LayerOwner, Patchable } from './patched-call.js';
+import { type After, type AnyFunction, type Before, firstArgs, type LayerOwner, type Patchable } from './patched-call.js';
 import { RequestScope } from './request-scope.js';
 
 // See mirrorEnablements: module-local `var`s keep runHook's first check to one cheap read.
@@ -65,13 +65,14 @@ export class DynamicHooks implements LayerOwner {
 
   /** Calls the handlers of `group`/`name` when the group is enabled here; otherwise returns at once. */
   runHook(group: string, name: string, ...args: unknown[]): void;
-  runHook(group: string, name: string): void {
+  runHook(group: string, name: string, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown): void {
     if (enabledAnywhere === 0) return;
     const g = this.#groups.get(group);
     if (g === undefined || !this.isEnabled(g)) return;
     const handlers = g.handlers.get(name);
     if (handlers === undefined) return;
-    const args = Array.prototype.slice.call(arguments, 2) as unknown[];
+    const n = arguments.length - 2;
+    const args = n <= 4 ? firstArgs(n, a0, a1, a2, a3) : (Array.prototype.slice.call(arguments, 2) as unknown[]);
     for (const handler of handlers) this.failures.call('hook', group, name, handler, undefined, args);
   }
 

@@ -99,7 +99,8 @@ function copyOwn(from: AnyFunction, to: AnyFunction, key: 'name' | 'length'): vo
   else Reflect.deleteProperty(to, key);
 }
 
-function firstArgs(n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown[] {
+/** The first n (≤ 4) of the given arguments as an array: callers collect arguments this way without materialising `arguments`. */
+export function firstArgs(n: number, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown[] {
   return n === 0 ? [] : n === 1 ? [a0] : n === 2 ? [a0, a1] : n === 3 ? [a0, a1, a2] : [a0, a1, a2, a3];
 }
 

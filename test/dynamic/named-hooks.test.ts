@@ -114,3 +114,18 @@ test('a hook point runs like runHook and sees handlers added or undone after it 
   assert.equal(point.name, 'evt');
   dyn.disableByDefault('g');
 });
+
+test('handlers receive exactly the arguments given to runHook or run, however many', () => {
+  const dyn = new DynamicHooks();
+  const counts: number[] = [];
+  dyn.hook('g', 'evt', (...xs: unknown[]) => counts.push(xs.length));
+  dyn.enableByDefault('g');
+  dyn.runHook('g', 'evt');
+  dyn.runHook('g', 'evt', undefined);
+  dyn.runHook('g', 'evt', 1, 2, 3, 4, 5, 6);
+  const point = dyn.hookPoint('g', 'evt');
+  point.run();
+  point.run(1, 2, 3, 4, 5);
+  assert.deepEqual(counts, [0, 1, 6, 0, 5]);
+  dyn.disableByDefault('g');
+});
