@@ -56,6 +56,8 @@ export interface HooksManagerOptions {
   parkingLotLimit?: number;
   /** Libraries shipped with the component: bare name -> absolute module path. */
   bundledLibraries?: ReadonlyMap<string, string>;
+  /** Told of every callout that returned an error code or threw (for metrics). */
+  onCalloutFailure?: (hook: string, library: string, kind: 'error' | 'exception') => void;
 }
 
 export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
@@ -88,11 +90,19 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
       this.current.manager.invalidateDispatchers();
     });
     const logger = this.logger;
+    const failed = options.onCalloutFailure ?? (() => undefined);
     this.reporter = {
-      calloutError: (point, e, rc) => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_ERROR, { hook: point.name, library: e.lib.name, rc }),
-      calloutException: (point, e, error) => logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error }),
+      calloutError: (point, e, rc) => {
+        failed(point.name, e.lib.name, 'error');
+        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_ERROR, { hook: point.name, library: e.lib.name, rc });
+      },
+      calloutException: (point, e, error) => {
+        failed(point.name, e.lib.name, 'exception');
+        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error });
+      },
       asyncInSync: (point, e, result) => {
         Promise.resolve(result).catch(() => undefined);
+        failed(point.name, e.lib.name, 'exception');
         logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error: new AsyncCalloutInSyncCall(point.name, e.lib.name) });
       },
       unsupportedStatus: (point, h) => logMessage(logger, HOOKS_MESSAGES.HOOKS_UNSUPPORTED_STATUS, { hook: point.name, status: nextStepName(h._status) }),

@@ -52,7 +52,7 @@ export interface HookExecutionManagerOptions {
   callouts?: ExecutionCallouts;
   logger?: Logger;
   /** Called with every finished record (metrics). */
-  onRecord?: (record: ExecutionRecord, durationMs: number) => void;
+  onRecord?: (record: ExecutionRecord, hook: Hook, durationMs: number) => void;
   /** Longest time between two claims when nothing wakes the loop (events from another process). Default 1000 ms. */
   pollMs?: number;
 }
@@ -220,7 +220,7 @@ export class HookExecutionManager {
       status: outcome.status, rc: outcome.rc, signal: outcome.signal, stdout: outcome.stdout, stderr: outcome.stderr,
       truncated: outcome.truncated, endTime: Date.now(),
     });
-    this.options.onRecord?.(record, Date.now() - t0);
+    this.options.onRecord?.(record, hook, Date.now() - t0);
     try {
       await this.callouts.executionFinish(record);
     } catch (error) {

@@ -26,6 +26,7 @@ export class CommandRouter {
     private readonly statistics: Statistics,
     /** Commands of parts the daemon started (event hooks), after the built-ins. */
     private readonly extra: () => Readonly<Record<string, EventCommand>> = () => ({}),
+    private readonly counted: (command: string) => void = () => undefined,
   ) {
     this.commandProcessed = hooks.hookIndex('command_processed');
   }
@@ -37,6 +38,7 @@ export class CommandRouter {
 
   async dispatch(req: CommandRequest, ctx: DispatchContext): Promise<CommandResponse> {
     this.statistics.add('commands-received');
+    this.counted(req.command);
     let response = await this.run(req);
     if (this.hooks.calloutsPresent(this.commandProcessed)) {
       const h = this.hooks.createCalloutHandle<DaemonHooks['command_processed']>();

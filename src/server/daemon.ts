@@ -22,6 +22,7 @@ import { DAEMON_HOOK_POINTS, type DaemonHooks } from './hook-points.js';
 import { SERVER_MESSAGES as M } from './messages.js';
 import { checkHooksDirectory, prepareDataDirectory } from './security.js';
 import { Statistics } from './statistics.js';
+import { Metrics } from './metrics.js';
 import { VERSION } from './version.js';
 
 export interface DaemonOptions {
@@ -47,6 +48,7 @@ const RESTART_ONLY: Array<[string, (l: LoadedConfig) => unknown]> = [
 export class HooklineDaemon implements DaemonControl {
   readonly hooks: HooksManager<DaemonHooks>;
   readonly statistics = new Statistics();
+  readonly metrics = new Metrics();
   readonly logger: Logger;
   readonly startedAt = Date.now();
   reloadedAt = Date.now();
@@ -65,9 +67,13 @@ export class HooklineDaemon implements DaemonControl {
   private constructor(options: DaemonOptions) {
     this.logger = options.logger;
     this.routes = options.routes ?? [];
-    this.hooks = new HooksManager<DaemonHooks>({ logger: this.logger, bundledLibraries: bundledLibraries() });
+    this.hooks = new HooksManager<DaemonHooks>({
+      logger: this.logger,
+      bundledLibraries: bundledLibraries(),
+      onCalloutFailure: (hook, library, kind) => this.metrics.calloutFailure(hook, library, kind),
+    });
     registerDaemonHookPoints(this.hooks);
-    this.router = new CommandRouter(this.hooks, this, this.statistics, () => this.events?.commands() ?? {});
+    this.router = new CommandRouter(this.hooks, this, this.statistics, () => this.events?.commands() ?? {}, (name) => this.metrics.command(name));
   }
 
   /** Starts the daemon on a configuration; throws (having cleaned up) when it cannot be applied. */
@@ -76,8 +82,9 @@ export class HooklineDaemon implements DaemonControl {
     let response: CommandResponse;
     try {
       prepareDataDirectory(loaded.config.dataDirectory);
-      daemon.events = await EventService.start({ config: loaded.config, hooks: daemon.hooks, statistics: daemon.statistics, logger: daemon.logger });
-      daemon.routes.push(...daemon.events.routes());
+      const events = await EventService.start({ config: loaded.config, hooks: daemon.hooks, statistics: daemon.statistics, metrics: daemon.metrics, logger: daemon.logger });
+      daemon.events = events;
+      daemon.routes.push(...events.routes(), daemon.metrics.route(() => events.gauges()));
       response = await daemon.applyConfig(loaded, 'start-up', true);
     } catch (err) {
       response = { result: Result.ERROR, text: (err as Error).message };

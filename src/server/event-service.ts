@@ -30,11 +30,13 @@ import { ServerError } from './errors.js';
 import type { DaemonHooks } from './hook-points.js';
 import { SERVER_MESSAGES as M } from './messages.js';
 import type { Statistics } from './statistics.js';
+import type { Gauges, Metrics } from './metrics.js';
 
 export interface EventServiceOptions {
   config: HooklineConfig;
   hooks: HooksManager<DaemonHooks>;
   statistics: Statistics;
+  metrics: Metrics;
   logger: Logger;
 }
 
@@ -95,7 +97,10 @@ export class EventService {
       workerId: EventService.workerId,
       defaultTimeout: config.hookExecution.defaultTimeout,
       callouts: executionCallouts(options.hooks),
-      onRecord: (record) => options.statistics.add(`executions-${record.status.toLowerCase()}`),
+      onRecord: (record, hook, ms) => {
+        options.statistics.add(`executions-${record.status.toLowerCase()}`);
+        options.metrics.execution(hook.id, hook.name, record.status, ms);
+      },
     });
     const service = new EventService(options, store, queue, hem, bus);
     for (const s of config.events.sources) {
@@ -124,13 +129,13 @@ export class EventService {
         if (typeof input?.key !== 'string') throw new Error(`"key" must be a string such as "EVENT API one.vm.allocate 1", got ${JSON.stringify(input?.key)}`);
         event = validateEvent(input.key, input.document);
       } catch (err) {
-        statistics.add('events-rejected');
+        this.rejected();
         return { ok: false, reason: `${where}${(err as Error).message}` };
       }
       if (hooks.calloutsPresent(receive)) {
         const received = await this.receive(receive, event, source);
         if (typeof received === 'string') {
-          statistics.add('events-rejected');
+          this.rejected();
           return { ok: false, reason: `${where}${received}` };
         }
         event = received;
@@ -141,12 +146,28 @@ export class EventService {
     this.hem.notify();
     for (const e of accepted) {
       statistics.add(`events-accepted-${e.kind}`);
+      this.options.metrics.eventAccepted(e.kind);
       if (this.bus !== undefined) {
         const { [SKIP_HOOKS_MARK]: _mark, ...document } = e.document;
         void this.bus.publish({ key: e.key, kind: e.kind, document });
       }
     }
     return { ok: true, events: accepted };
+  }
+
+  private rejected(): void {
+    this.options.statistics.add('events-rejected');
+    this.options.metrics.eventRejected();
+  }
+
+  /** Gauges for /metrics. */
+  async gauges(): Promise<Gauges> {
+    const age = await this.queue.oldestPendingAge();
+    return {
+      queueDepth: await this.queue.depth(),
+      oldestPendingSeconds: age === null ? 0 : age / 1000,
+      ...(this.bus === undefined ? {} : { busPublished: this.bus.stats.published, busDropped: this.bus.stats.dropped }),
+    };
   }
 
   /** Runs the event_receive callouts: the event to store, or why it is rejected. */
