@@ -114,6 +114,50 @@ function rawTcp(port: number, payload: Buffer): Promise<string> {
   });
 }
 
+test('connections that stall get a timeout answer at the read deadline while other requests are served meanwhile', async () => {
+  const { d, port, pid } = await startWithHttp();
+  try {
+    const credentials = `Authorization: Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}\r\n`;
+    const stalledHttp = ['', 'POST / HTTP/1.1\r\nHost: x\r\n', `POST / HTTP/1.1\r\nHost: x\r\n${credentials}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"command"`];
+    const stalls = [
+      ...Array.from({ length: 15 }, (_, i) => unixExchange(d.socket, ['', '{"command": "status-get"', '{"command": "x", "arguments": {"a": "'][i % 3]!, { halfClose: false }).then((a) => ({ via: 'unix', text: a.text }))),
+      ...Array.from({ length: 15 }, (_, i) => stalledTcp(port, stalledHttp[i % 3]!).then((text) => ({ via: 'http', text }))),
+    ];
+    const served = Array.from({ length: 200 }, (_, i) => i);
+    await inBatches(served, async (i) => {
+      const r = i % 2 === 0 ? await unixCommand(d.socket, { command: 'version-get' }) : unwrap(await httpExchange({ port, ...admin, body: '{"command": "version-get"}' }));
+      assert.equal(r.result, 0);
+    }, 20);
+    for (const { via, text } of await Promise.all(stalls)) {
+      if (via === 'unix') {
+        const r = JSON.parse(text) as CommandResponse;
+        assert.equal(r.result, 1, text);
+        assert.match(r.text ?? '', /timed out after \d+ ms waiting for a complete JSON request/);
+      } else {
+        assert.match(text, /^HTTP\/1\.1 408 /, text);
+        const list = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as unknown[];
+        assert.equal(list.length, 1, text);
+        assertKeaResponse(list[0], text);
+      }
+    }
+    await assertSameProcessAnswers(d, pid, port);
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});
+
+/** Writes bytes to the TCP port and then neither writes nor closes: the daemon must give up on its own. */
+function stalledTcp(port: number, payload: string): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.createConnection({ host: '127.0.0.1', port });
+    let out = '';
+    sock.on('data', (d) => (out += d.toString('latin1')));
+    sock.on('error', () => {});
+    sock.on('close', () => resolve(out));
+    if (payload !== '') sock.write(payload);
+  });
+}
+
 test(`${RANDOM_COMMANDS} well-formed requests with random command names and arguments get Kea answers, and unknown names result 2`, async () => {
   const { d, port, pid } = await startWithHttp();
   try {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -120,6 +121,49 @@ async function makeCertificate(dir: string): Promise<void> {
     '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
 }
 
+/** A CA, and a client certificate it signed, for mutual TLS. */
+async function makeClientCertificate(dir: string): Promise<void> {
+  const f = (name: string): string => path.join(dir, name);
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('ca-key.pem'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=hookline-test-ca']);
+  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', f('client-key.pem'), '-out', f('client.csr'), '-subj', '/CN=client']);
+  await run('openssl', ['x509', '-req', '-in', f('client.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca-key.pem'), '-CAcreateserial', '-out', f('client.pem'), '-days', '1']);
+}
+
+/** POST / over HTTPS presenting a client certificate. */
+function postWithClientCertificate(port: number, dir: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, servername: 'localhost',
+      ca: fs.readFileSync(path.join(dir, 'cert.pem')), cert: fs.readFileSync(path.join(dir, 'client.pem')), key: fs.readFileSync(path.join(dir, 'client-key.pem')),
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}` },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += String(c)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('with a trust-anchor the https socket requires a client certificate signed by it, and Basic authentication besides', async () => {
+  const dir = tempDir('hl-daemon-');
+  await makeCertificate(dir);
+  await makeClientCertificate(dir);
+  const port = await freePort();
+  const d = await startDaemon({ dir, config: { 'control-sockets': [unixSocket, httpSocket(port, [admin], { 'cert-file': './cert.pem', 'key-file': './key.pem', 'trust-anchor': './ca.pem' })] } });
+  try {
+    const ok = await postWithClientCertificate(port, dir, '{"command": "status-get"}');
+    assert.equal(ok.status, 200);
+    assert.equal((JSON.parse(ok.body) as CommandResponse[])[0]!.result, 0);
+    const ca = fs.readFileSync(path.join(dir, 'cert.pem'));
+    await assert.rejects(httpExchange({ port, ...admin, body: '{"command": "status-get"}', tls: { ca } }));
+    assert.equal((await unixCommand(d.socket, { command: 'status-get' })).result, 0);
+  } finally {
+    await d.stop();
+  }
+});
+
 /** kea-shell ships in Debian's kea-ctrl-agent package, in /usr/sbin. */
 function findKeaShell(): string | undefined {
   const candidates = [process.env.HOOKLINE_KEA_SHELL, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'kea-shell')), '/usr/sbin/kea-shell'];
@@ -188,6 +232,31 @@ test('kea-shell talks to the daemon over HTTPS with --ca', { skip: keaShellSkip 
     const r = await keaShell(['--host', '127.0.0.1', '--port', String(port), '--ca', path.join(dir, 'cert.pem'), '--auth-user', admin.user, '--auth-password', admin.password, 'version-get']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal((JSON.parse(r.stdout) as CommandResponse[])[0]!.result, 0);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('concurrent config-sets over both sockets are all answered and applied one at a time, leaving a consistent configuration', async () => {
+  const port = await freePort();
+  const plain = { 'control-sockets': [unixSocket, httpSocket(port)] };
+  const withStats = { ...plain, 'hooks-libraries': [{ library: 'stats-commands' }] };
+  const d = await startDaemon({ config: plain });
+  try {
+    const requests = Array.from({ length: 30 }, (_, i) => ({ command: 'config-set', arguments: { Hookline: i % 3 === 0 ? plain : withStats } }));
+    const responses = await Promise.all(requests.map((r, i) => (i % 2 === 0 ? unixCommand(d.socket, r) : post(port, r).then((p) => p.response))));
+    const hashes = new Set<string>();
+    for (const r of responses) {
+      assert.equal(r.result, 0, r.text);
+      hashes.add((r.arguments as { hash: string }).hash);
+    }
+    assert.equal(hashes.size, 2);
+    const running = ((await post(port, { command: 'config-get' })).response.arguments as { hash: string; Hookline: Record<string, unknown> });
+    assert.ok(hashes.has(running.hash));
+    const libraries = ((await post(port, { command: 'status-get' })).response.arguments as { 'hooks-libraries': string[] })['hooks-libraries'];
+    assert.deepEqual(libraries, 'hooks-libraries' in running.Hookline ? ['stats-commands'] : []);
+    const listed = (await unixCommand(d.socket, { command: 'list-commands' })).arguments as string[];
+    assert.equal(listed.includes('statistic-get'), libraries.length === 1);
   } finally {
     await d.stop();
   }
