@@ -8,6 +8,8 @@ import { VERSION } from '../server/version.js';
 import { registerServe } from './serve.js';
 import { registerCommand } from './command.js';
 import { registerDocs } from './docs.js';
+import { registerHook } from './hook.js';
+import { registerEvent } from './event.js';
 
 const program = new Command();
 program
@@ -19,5 +21,7 @@ program
 registerServe(program);
 registerCommand(program);
 registerDocs(program);
+registerHook(program);
+registerEvent(program);
 
 await program.parseAsync(process.argv);
