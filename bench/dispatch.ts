@@ -11,14 +11,18 @@ import os from 'node:os';
 import { runAsyncGroup } from './harness.js';
 import { ExecutionPool } from '../src/hem/execution-pool.js';
 import { Executor, type ExecutableHook } from '../src/hem/executor.js';
+import { encodeDocument } from '../src/hem/command-line.js';
 
 const concurrency = Number(process.argv[2] ?? 4);
 const perRound = Number(process.argv[3] ?? 150);
 const rounds = Number(process.argv[4] ?? 15);
 
+const document = { RESOURCE: 'VM', ID: 1, STATE: 'ACTIVE', LCM_STATE: 'RUNNING' };
+
 function spawnOnce(stdio: StdioOptions, readOutput: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/true', [], { stdio });
+    // The same argv as the hook gets ($API): GNU true initialises its locale when given one argument.
+    const child = spawn('/bin/true', [encodeDocument(document)], { stdio });
     if (readOutput) {
       child.stdout!.on('data', () => {});
       child.stderr!.on('data', () => {});
@@ -42,7 +46,6 @@ async function bareLoop(stdio: StdioOptions, readOutput = false): Promise<void> 
 
 const executor = new Executor({ hookBasePath: os.tmpdir() });
 const hook: ExecutableHook = { id: 0, name: 'bench', command: '/bin/true', arguments: '$API', argumentsStdin: false, remote: false };
-const document = { RESOURCE: 'VM', ID: 1, STATE: 'ACTIVE', LCM_STATE: 'RUNNING' };
 
 async function throughPool(): Promise<void> {
   const pool = new ExecutionPool({ concurrency });
