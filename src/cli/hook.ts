@@ -101,11 +101,14 @@ function executionNumber(text: string, what = 'EXEC'): number {
 
 /**
  * `--since`/`--until`: ISO 8601 (a date, or a date and time; without an
- * offset the time is local) or epoch seconds. Returns milliseconds.
+ * offset both are local time, as the tables show times) or epoch seconds.
+ * Returns milliseconds.
  */
 export function parseTime(option: string, text: string): number {
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-  const ms = /^\d+(?:\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : iso.test(text) ? Date.parse(text) : NaN;
+  // Date.parse reads a bare date as UTC but a bare date-time as local time.
+  const local = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00` : text;
+  const ms = /^\d+(?:\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : iso.test(text) ? Date.parse(local) : NaN;
   if (!Number.isFinite(ms)) {
     throw usage(`${option} ${JSON.stringify(text)} is not a time: give ISO 8601 (2026-11-21, 2026-11-21T05:40:00Z, 2026-11-21T05:40:00+01:00) or epoch seconds (1795239600)`);
   }

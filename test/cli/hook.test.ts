@@ -191,6 +191,24 @@ test('an API event published with the CLI runs the matching hook; show lists the
   assert.match(e.stdout, /"PARAMETERS": \[\n\s+"\*\*\*\*",\n\s+7,\n\s+"host-a"\n\s+\]/);
 });
 
+test('a hook whose command is missing gets an ERROR record with rc 255 that show -e explains, with the ARGUMENTS_STDIN document under STDIN', async () => {
+  const id = (await json<{ hook: { id: number } }>(['hook', 'show', 'hook-API'])).hook.id;
+  const published = await hl(['event', 'publish', '--api', 'one.user.allocate', '--success', '-p', 'oneadmin:pw', '-p', 'alice', '-p', 'secret', '-p', 'core']);
+  assert.equal(published.code, 0, published.stderr);
+  const [record] = await executions(id, 1);
+  assert.deepEqual([record!.status, record!.rc], ['ERROR', 255]);
+  assert.deepEqual(rows((await hl(['hook', 'show', String(id)])).stdout.split('EXECUTION LOG\n')[1]!)[1]!.slice(3), ['255', 'ERROR']);
+
+  const e = await hl(['hook', 'show', String(id), '-e', '0']);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, new RegExp(`^COMMAND {11}: ${path.join(daemon.dir, 'hooks', 'commands', 'log_new_user.rb')}$`, 'm'));
+  assert.match(e.stdout, /^ARGUMENTS {9}:\nSTDIN {13}:\n\{\n {2}"CALL": "one\.user\.allocate",/m);
+  assert.match(e.stdout, /"PARAMETERS": \[\n\s+"\*\*\*\*",\n\s+"alice",\n\s+"\*\*\*\*",\n\s+"core"\n\s+\]/, 'session and password masked');
+  assert.match(e.stdout, /^EXIT CODE {9}: 255$/m);
+  assert.match(e.stdout, /^STATUS {12}: ERROR$/m);
+  assert.match(e.stdout, /\nEXECUTION STDERR\n.*log_new_user\.rb.*\n$/);
+});
+
 test('after the command breaks, retry writes a new record flagged retry, and log --error lists only the failures', async () => {
   const id = (await json<{ hook: { id: number } }>(['hook', 'show', 'report'])).hook.id;
   installCommand('cli-fail.sh', 'report.sh');
