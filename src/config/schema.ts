@@ -109,13 +109,13 @@ export const configSchema = obj({
       'log-retention': int('a non-negative integer number of execution records', 0, 1_000_000),
       'output-limit': int('a non-negative integer number of bytes (at most 64 MiB)', 0, 64 * 1024 * 1024),
       'default-timeout': int('a non-negative integer number of seconds (0: no timeout)', 0, 7 * 24 * 3600),
-    }),
+    }, [], 'an object with hook execution settings'),
     events: obj({
       publisher: obj({
         enabled: { type: 'boolean', description: 'true or false' },
         bind: zmqEndpoint('tcp://127.0.0.1:2101'),
         hwm: int('a non-negative integer (0: unlimited)', 0, 10_000_000),
-      }),
+      }, [], 'an object {"enabled"?, "bind"?, "hwm"?}'),
       sources: {
         type: 'array',
         description: 'a list of event sources, each {"connect", "subscribe"?}',
@@ -124,7 +124,7 @@ export const configSchema = obj({
           subscribe: { type: 'array', description: 'a list of event key prefixes (default ["EVENT"])', items: { type: 'string', description: 'an event key prefix' } },
         }, ['connect']),
       },
-    }),
+    }, [], 'an object with "publisher" and "sources"'),
     store,
     queue,
     loggers: {
@@ -136,5 +136,5 @@ export const configSchema = obj({
         output: str('"stdout", "stderr" or a file path'),
       }, ['name']),
     },
-  }),
+  }, [], 'an object with the daemon configuration'),
 }, ['Hookline'], 'a configuration object {"Hookline": {…}}');

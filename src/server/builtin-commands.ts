@@ -3,6 +3,7 @@
  * takes the command's arguments and the daemon's control surface and returns
  * a response; none throws for bad input — it answers result 1 naming it.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Result, type CommandResponse } from '../control/index.js';
@@ -38,8 +39,7 @@ function documentArgument(args: Record<string, unknown> | undefined, daemon: Dae
     return fail('missing configuration: the arguments must be a whole configuration, {"Hookline": {…}}');
   }
   try {
-    // The document replaces the running configuration but stays tied to its file (config-reload, config-write).
-    return validateConfigDocument(args, { baseDir: daemon.loaded.baseDir, ...(daemon.loaded.file === undefined ? {} : { file: daemon.loaded.file }) });
+    return validateConfigDocument(args, { baseDir: daemon.loaded.baseDir });
   } catch (err) {
     if (err instanceof ConfigError) return fail(err.message, { errors: err.issues });
     throw err;
@@ -103,11 +103,17 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, BuiltinCommand>> = {
         return fail(`config-write only writes into the configuration directory ${dir}; "${requested}" is outside it`);
       }
       const text = JSON.stringify(d.loaded.raw, null, 2) + '\n';
+      // A fresh, unpredictable temporary name opened exclusively: a planted symlink cannot redirect the write.
+      const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
       try {
-        const tmp = `${target}.tmp-${process.pid}`;
-        fs.writeFileSync(tmp, text, { mode: 0o600 });
+        fs.writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
         fs.renameSync(tmp, target);
       } catch (err) {
+        try {
+          fs.rmSync(tmp, { force: true });
+        } catch {
+          // the name itself was unusable (NUL byte, too long): nothing was created
+        }
         return fail(`unable to write configuration to ${target}: ${(err as Error).message}`);
       }
       return ok(`Configuration written to ${target} successfully`, { filename: target, size: Buffer.byteLength(text) });

@@ -66,10 +66,10 @@ export class CommandRouter {
       if (isResponse(response)) return response;
       return { result: Result.ERROR, text: `the hook library handling '${req.command}' did not set a valid response` };
     }
-    const builtin = BUILTIN_COMMANDS[req.command];
-    if (builtin !== undefined) return builtin.run(req.arguments, this.daemon);
-    const extra = this.extra()[req.command];
-    if (extra !== undefined) return extra.run(req.arguments);
+    // Own properties only: a command named "constructor" or "__proto__" is just unsupported.
+    if (Object.hasOwn(BUILTIN_COMMANDS, req.command)) return BUILTIN_COMMANDS[req.command]!.run(req.arguments, this.daemon);
+    const extra = this.extra();
+    if (Object.hasOwn(extra, req.command)) return extra[req.command]!.run(req.arguments);
     return { result: Result.UNSUPPORTED, text: `'${req.command}' command not supported.` };
   }
 }

@@ -120,8 +120,11 @@ export class HooklineDaemon implements DaemonControl {
     return run;
   }
 
-  applyConfig(next: LoadedConfig, trigger: string, initial = false): Promise<CommandResponse> {
+  applyConfig(given: LoadedConfig, trigger: string, initial = false): Promise<CommandResponse> {
     return this.serialize(async () => {
+      // A document from config-set replaces the running configuration but not the file the daemon was
+      // started with: config-reload, SIGHUP and config-write keep using that file.
+      const next: LoadedConfig = given.file === undefined && !initial && this.loaded?.file !== undefined ? { ...given, file: this.loaded.file } : given;
       const opened: OpenSocket[] = [];
       const reject = async (text: string, args?: unknown): Promise<CommandResponse> => {
         for (const s of opened) await s.close().catch(() => undefined);

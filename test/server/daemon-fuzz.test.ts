@@ -328,7 +328,7 @@ test('a config-write that fails leaves no staging file behind', async () => {
   try {
     const r = await unixCommand(d.socket, { command: 'config-write', arguments: { filename: 'hooks' } });
     assert.equal(r.result, 1);
-    assert.deepEqual(fs.readdirSync(d.dir).filter((f) => f.includes('.tmp-')), []);
+    assert.deepEqual(fs.readdirSync(d.dir).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-')), []);
   } finally {
     await d.stop();
   }

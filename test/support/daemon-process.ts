@@ -129,15 +129,21 @@ export function runCli(args: string[], options: { cwd?: string; input?: string }
   });
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the daemon's config refuses port 0). */
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (the daemon's config
+ * refuses port 0). Chosen below Linux's ephemeral range (32768–60999), so the
+ * kernel cannot hand the same port to a socket bound to port 0 meanwhile.
+ */
 export async function freePort(): Promise<number> {
   const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free TCP port found in 20000-31999');
 }
