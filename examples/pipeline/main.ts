@@ -5,19 +5,23 @@
  *
  *   npm run example                      # examples/pipeline/pipeline.json
  *   npm run example -- path/to/other.json
+ *   npm run example -- --timing          # also time each request with hookline/dynamic's timing group
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { HooksManager, NextStep, argument, createLogger, type LibraryEntry } from '../../src/index.js';
+import { DynamicHooks, Timing } from '../../src/dynamic/index.js';
 
 interface Request { user: string; path: string }
 interface Response { status: number; body: string }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..', '..');
-const configFile = path.resolve(process.argv[2] ?? path.join(repoRoot, 'examples', 'pipeline', 'pipeline.json'));
+const args = process.argv.slice(2);
+const timed = args.includes('--timing');
+const configFile = path.resolve(args.find((a) => !a.startsWith('--')) ?? path.join(repoRoot, 'examples', 'pipeline', 'pipeline.json'));
 
 function readConfig(file: string): { hooksPath: string; libraries: LibraryEntry[] } {
   const errors: ParseError[] = [];
@@ -51,15 +55,25 @@ const responseReady = hooks.registerHook('response_ready', {
   arguments: { response: argument<Response>('in/out', 'Response', 'the response') },
 });
 
+// Request timing (Kong's request debugging): every callCallouts of a timed request becomes a phase.
+// Untimed requests pay one check per patched call.
+const dyn = new DynamicHooks();
+const timing = new Timing(dyn);
+timing.patch(hooks, 'callCallouts', 'callouts');
+
 async function handle(request: Request): Promise<Response> {
   const h = hooks.createCalloutHandle();
   h.setArgument('request', request);
+  timing.enter('request_received');
   await hooks.callCallouts(requestReceived, h);
+  timing.leave('request_received');
   if (h.getStatus() === NextStep.DROP) {
     return { status: 403, body: h.hasArgument('reason') ? String(h.getArgument('reason')) : 'dropped by a hook library' };
   }
   h.setArgument('route', `/default${request.path}`);
+  timing.enter('route_selected');
   await hooks.callCallouts(routeSelected, h);
+  timing.leave('route_selected');
   const route = h.getStatus() === NextStep.SKIP ? `/default${request.path}` : String(h.getArgument('route'));
   h.setArgument('response', { status: 200, body: `${request.user} routed to ${route}` });
   await hooks.callCallouts(responseReady, h);
@@ -80,8 +94,12 @@ if (!report.ok) {
 }
 
 for (const request of [{ user: 'alice', path: '/orders' }, { user: 'mallory', path: '/admin' }, { user: 'carol', path: '/home' }]) {
-  const response = await handle(request);
-  console.log(`${request.user.padEnd(8)} ${request.path.padEnd(8)} -> ${response.status} ${response.body}`);
+  await dyn.runInRequest(async () => {
+    if (timed) timing.begin(request.user);
+    const response = await handle(request);
+    console.log(`${request.user.padEnd(8)} ${request.path.padEnd(8)} -> ${response.status} ${response.body}`);
+    if (timed) console.log(`  timing: ${JSON.stringify(timing.report())}`);
+  });
 }
 await hooks.unloadLibraries();
 process.exitCode = report.ok ? 0 : 1;

@@ -29,3 +29,13 @@ test('the example pipeline names the library and the cause when a mandatory para
   assert.match(err.stderr, /block-list\.mjs: HOOKS_INVALID_PARAMETERS: .*mandatory parameter "blocked" is not set/);
   assert.match(err.stdout, /mallory\s+\/admin\s+-> 200/);
 });
+
+test('with --timing the example pipeline prints a nested timing report per request, with callCallouts as a patched phase', async () => {
+  const { stdout } = await run(process.execPath, [main, '--timing']);
+  const reports = stdout.split('\n').filter((l) => l.startsWith('  timing: ')).map((l) => JSON.parse(l.slice('  timing: '.length)));
+  assert.equal(reports.length, 3);
+  assert.equal(reports[0].requestId, 'alice');
+  assert.equal(reports[0].children.route_selected.children.callouts.count, 1);
+  assert.equal(typeof reports[0].children.route_selected.ms, 'number');
+  assert.equal(reports[1].children.route_selected, undefined, 'mallory was dropped before routing');
+});
