@@ -62,3 +62,23 @@ export class StoreClosedError extends StoreError {
     super('STORE_CLOSED', `${what} is closed`);
   }
 }
+
+// postgresql
+
+/**
+ * PostgreSQL could not be reached, or the connection broke during the
+ * operation (server restart, network failure, backend terminated). If it broke
+ * during a commit the outcome is unknown; retry once the database is back.
+ */
+export class StoreUnavailableError extends StoreError {
+  constructor(readonly url: string, reason: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', `the database ${url} is unavailable: ${reason}; the operation may not have been applied, retry it when the database is back`, options);
+  }
+}
+
+/** PostgreSQL refused a query for a reason other than a lost connection; `sqlState` is its error code. */
+export class StoreQueryError extends StoreError {
+  constructor(readonly url: string, readonly sqlState: string | undefined, reason: string, options?: { cause?: unknown }) {
+    super('STORE_QUERY_FAILED', `a query on the database ${url} failed${sqlState ? ` (SQLSTATE ${sqlState})` : ''}: ${reason}`, options);
+  }
+}

@@ -27,4 +27,21 @@ export const STORE_MESSAGES = defineMessages({
     text: 'closed database {path}',
     explanation: 'The database was closed cleanly, normally at shutdown.',
   },
+
+  // postgresql
+  STORE_PG_OPENED: {
+    level: 'info',
+    text: 'opened PostgreSQL database {url} (schema {schema}, server {serverVersion}, schema version {version})',
+    explanation: 'The PostgreSQL database that holds hooks and the execution log for every daemon sharing it is reachable and at the schema this Hookline uses. The password, if the URL has one, is masked.',
+  },
+  STORE_PG_MIGRATED: {
+    level: 'info',
+    text: 'PostgreSQL database {url} schema {schema} migrated from version {from} to {to}',
+    explanation: 'The schema was created or upgraded. Daemons starting at once take an advisory lock, so exactly one of them logs this and the others find the schema current. Take a backup (pg_dump) before upgrading Hookline if you may need to go back.',
+  },
+  STORE_PG_CONNECTION_ERROR: {
+    level: 'warn',
+    text: 'a connection to PostgreSQL database {url} failed: {error}',
+    explanation: 'A pooled connection broke: the server restarted, the network failed or an administrator terminated the backend. The connection is discarded and the next operation opens a new one; an operation that was using it fails with STORE_UNAVAILABLE. If this repeats, check that the server is up and reachable.',
+  },
 });
