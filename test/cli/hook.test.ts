@@ -237,6 +237,20 @@ test('after the command breaks, retry writes a new record flagged retry, and log
   assert.deepEqual(successes.slice(1).map((cells) => [cells[1], cells[5]]), [['0', 'SUCCESS']]);
 });
 
+test('a command that outlives TIMEOUT is recorded as TIMEOUT with its signal, and log --error includes it', async () => {
+  installCommand('cli-sleep.sh', 'sleep.sh');
+  const id = await created(['hook', 'create', '-'], 'NAME = sleeper\nTYPE = state\nCOMMAND = sleep.sh\nRESOURCE = IMAGE\nSTATE = READY\nTIMEOUT = 1\n');
+  assert.equal((await hl(['event', 'publish', '--state', 'IMAGE/READY/', '--id', '12'])).code, 0);
+  const [record] = await executions(id, 1);
+  assert.equal(record!.status, 'TIMEOUT');
+  const e = await hl(['hook', 'show', 'sleeper', '-e', '0']);
+  assert.match(e.stdout, new RegExp(`^EXIT CODE {9}: ${record!.rc} \\(${record!.signal}\\)$`, 'm'));
+  assert.match(e.stdout, /^STATUS {12}: TIMEOUT$/m);
+  assert.match(e.stdout, /\nEXECUTION STDOUT\nsleeping\n/);
+  const errors = rows((await hl(['hook', 'log', '--error', '--hook-id', 'sleeper'])).stdout);
+  assert.deepEqual(errors.slice(1).map((cells) => cells[5]), ['TIMEOUT']);
+});
+
 test('hook log filters by time given as ISO 8601 or epoch seconds, and --limit keeps the most recent', async () => {
   const id = (await json<{ hook: { id: number } }>(['hook', 'show', 'report'])).hook.id;
   const records = await executions(id, 2);
