@@ -159,8 +159,10 @@ export class SqliteStore implements Store {
       this.database.statement(`UPDATE executions SET status = ?, rc = ?, signal = ?, stdout = ?, stderr = ?, truncated = ?, end_time = ?
                        WHERE hook_id = ? AND execution_id = ?`)
         .run(r.status, r.rc, r.signal, r.stdout, r.stderr, r.truncated ? 1 : 0, r.endTime, hookId, executionId);
+      // Read before retention: an older execution finishing last may be the one retention removes.
+      const finished = this.requireExecution(hookId, executionId);
       this.applyRetention(hookId);
-      return this.requireExecution(hookId, executionId);
+      return finished;
     }).immediate();
   }
 

@@ -94,19 +94,6 @@ if (url !== null) {
       await Promise.all([a.close(), b.close()]);
     });
 
-    it('finishes an older execution even when retention then removes it for newer finished ones', async () => {
-      const store = await PostgresStore.open({ url, schema: schemas.next() });
-      const h = await store.createHook(hookSpec('slow-first', { logRetention: 1 }));
-      await store.beginExecution(newExecution(h.id, 'slow'));
-      await store.beginExecution(newExecution(h.id, 'fast'));
-      await store.finishExecution(h.id, 1, result());
-      const slow = await store.finishExecution(h.id, 0, result({ status: 'ERROR', rc: 1 }));
-      assert.equal(slow.status, 'ERROR');
-      assert.deepEqual(await store.listInterrupted(), []);
-      assert.deepEqual((await store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [1]);
-      await store.close();
-    });
-
     it('keeps command input and output with NUL characters exactly as given', async () => {
       const store = await PostgresStore.open({ url, schema: schemas.next() });
       const h = await store.createHook(hookSpec('binary'));

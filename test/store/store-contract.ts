@@ -310,6 +310,17 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
         await store.beginExecution(newExecution(h.id, 'e2'));
         assert.equal((await store.finishExecution(h.id, 1, result({ status: 'SKIPPED', rc: 0 }))).status, 'SKIPPED');
       });
+
+      it('finishes an older execution even when retention then removes it for newer finished ones', async () => {
+        const h = await store.createHook(hookSpec('slow-first', { logRetention: 1 }));
+        await store.beginExecution(newExecution(h.id, 'slow'));
+        await store.beginExecution(newExecution(h.id, 'fast'));
+        await store.finishExecution(h.id, 1, result());
+        const slow = await store.finishExecution(h.id, 0, result({ status: 'ERROR', rc: 1 }));
+        assert.equal(slow.status, 'ERROR');
+        assert.deepEqual(await store.listInterrupted(), []);
+        assert.deepEqual((await store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [1]);
+      });
     });
   });
 }
