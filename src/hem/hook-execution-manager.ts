@@ -80,6 +80,8 @@ export class HookExecutionManager {
   private readonly loopDone: Promise<void>;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
+  /** Store revision the index was built at (stores shared by several daemons). */
+  private revision: number | undefined;
 
   private constructor(private readonly options: HookExecutionManagerOptions, hooks: Hook[]) {
     this.index = new HookIndex(hooks);
@@ -91,7 +93,26 @@ export class HookExecutionManager {
 
   /** Loads the hooks and starts consuming the queue (redelivered events first, as the queue orders them). */
   static async start(options: HookExecutionManagerOptions): Promise<HookExecutionManager> {
-    return new HookExecutionManager(options, await options.store.listHooks());
+    const revision = await options.store.hooksRevision?.();
+    const hem = new HookExecutionManager(options, await options.store.listHooks());
+    hem.revision = revision;
+    return hem;
+  }
+
+  /**
+   * With a shared store, hooks may change through another daemon: after each
+   * claim (so after any change that committed before those events were
+   * published), reload the index if the store's revision moved.
+   */
+  private async refreshIndex(): Promise<void> {
+    const { store } = this.options;
+    if (store.hooksRevision === undefined) return;
+    const revision = await store.hooksRevision();
+    if (revision === this.revision) return;
+    const hooks = await store.listHooks();
+    for (const h of this.index.hooks()) if (!hooks.some((x) => x.id === h.id)) this.index.remove(h.id);
+    for (const h of hooks) this.index.add(h);
+    this.revision = revision;
   }
 
   /** Wakes the consumer: an event was just enqueued. */
@@ -161,6 +182,11 @@ export class HookExecutionManager {
         }
         this.wake = null;
         continue;
+      }
+      try {
+        await this.refreshIndex();
+      } catch (error) {
+        logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error });
       }
       for (const d of deliveries) {
         if (this.closed) break;

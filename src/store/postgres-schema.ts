@@ -57,6 +57,23 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX executions_once_per_event ON executions (hook_id, event_id) WHERE NOT retry;
   CREATE INDEX executions_running ON executions (start_time, hook_id, execution_id) WHERE status = 'RUNNING';
   `,
+  // 2: a revision of the hook definitions, bumped in the same transaction as any
+  // change a daemon would have to see (not by execution-id allocation), so every
+  // daemon sharing the store can tell, with one read, that its hook index is stale.
+  `
+  INSERT INTO meta (name, value) VALUES ('hooks_revision', 0);
+  CREATE FUNCTION bump_hooks_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE meta SET value = value + 1 WHERE name = 'hooks_revision';
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER hooks_added_or_removed AFTER INSERT OR DELETE ON hooks
+    FOR EACH ROW EXECUTE FUNCTION bump_hooks_revision();
+  CREATE TRIGGER hooks_redefined AFTER UPDATE ON hooks
+    FOR EACH ROW WHEN (OLD.spec::text IS DISTINCT FROM NEW.spec::text OR OLD.name IS DISTINCT FROM NEW.name OR OLD.locked IS DISTINCT FROM NEW.locked)
+    EXECUTE FUNCTION bump_hooks_revision();
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

@@ -129,6 +129,10 @@ export class PostgresStore implements Store {
     return this.transaction(async (c) => this.findHook(c, 'WHERE name = $1', name), false);
   }
 
+  async hooksRevision(): Promise<number> {
+    return this.transaction(async (c) => Number((await c.query<{ value: string }>(`SELECT value FROM meta WHERE name = 'hooks_revision'`)).rows[0]!.value), false);
+  }
+
   async listHooks(): Promise<Hook[]> {
     return this.transaction(async (c) => (await c.query<PgHookRow>(`SELECT ${HOOK_COLUMNS} FROM hooks ORDER BY id`)).rows.map(hookFromPgRow), false);
   }

@@ -63,6 +63,13 @@ export interface Store {
   getHookByName(name: string): Promise<Hook | null>;
   /** All hooks, by id. */
   listHooks(): Promise<Hook[]>;
+  /**
+   * For stores shared by several daemons: a number that changes (in the same
+   * transaction) whenever a hook is created, deleted, redefined, renamed,
+   * locked or unlocked. A daemon whose hook index was built at another
+   * revision reloads it. Absent: only this process changes hooks.
+   */
+  hooksRevision?(): Promise<number>;
   /** Replaces the template and every field derived from it. Throws `HookNotFoundError`, `HookLockedError`, `HookNameTakenError`. */
   updateHook(id: number, spec: HookSpec): Promise<Hook>;
   /** Changes the name (and the template's NAME). Throws `HookNotFoundError`, `HookLockedError`, `HookNameTakenError`. */

@@ -94,6 +94,28 @@ if (url !== null) {
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('moves the hooks revision on every change of a hook definition, and not on executions', async () => {
+      const store = await PostgresStore.open({ url, schema: schemas.next() });
+      const revisions: number[] = [await store.hooksRevision()];
+      const h = await store.createHook(hookSpec('rev'));
+      revisions.push(await store.hooksRevision());
+      await store.beginExecution(newExecution(h.id, 'e1'));
+      await store.finishExecution(h.id, 0, result());
+      assert.equal(await store.hooksRevision(), revisions.at(-1), 'executions do not change the definitions');
+      await store.updateHook(h.id, hookSpec('rev', { command: 'other.sh' }));
+      revisions.push(await store.hooksRevision());
+      await store.renameHook(h.id, 'rev2');
+      revisions.push(await store.hooksRevision());
+      await store.lockHook(h.id);
+      revisions.push(await store.hooksRevision());
+      await store.unlockHook(h.id);
+      revisions.push(await store.hooksRevision());
+      await store.deleteHook(h.id);
+      revisions.push(await store.hooksRevision());
+      for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i]! > revisions[i - 1]!, `change ${i} moved the revision: ${revisions.join(',')}`);
+      await store.close();
+    });
+
     it('keeps command input and output with NUL characters exactly as given', async () => {
       const store = await PostgresStore.open({ url, schema: schemas.next() });
       const h = await store.createHook(hookSpec('binary'));
