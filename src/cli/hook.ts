@@ -50,8 +50,12 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
   };
 }
 
-/** Sends a command; a refusal (result other than 0 or 3) becomes a VerbFailure with the daemon's text. */
-/** `source` names the template file: a template error is attached to it (`file:line:column: …`, as compilers do). */
+/**
+ * Sends a command; a refusal (result other than 0 or 3) becomes a VerbFailure
+ * with the daemon's text. `source` names the template file the arguments came
+ * from: a template error is attached to it (`file:line:column: …`, as
+ * compilers do).
+ */
 export async function request(opts: VerbOptions, command: string, args?: Record<string, unknown>, source?: string): Promise<CommandResponse> {
   const response = await send(opts, args === undefined ? { command } : { command, arguments: args });
   if (response.result === Result.SUCCESS || response.result === Result.EMPTY) return response;
