@@ -66,3 +66,14 @@ export class PoolClosedError extends HemError {
     super('HEM_POOL_CLOSED', 'the execution pool is closed: no new executions are accepted');
   }
 }
+
+// manager
+
+/** `retry` of a hook or execution that does not exist (or that retention removed). */
+export class NoSuchExecutionError extends HemError {
+  constructor(hookId: number, executionId?: number) {
+    super('HEM_NO_SUCH_EXECUTION', executionId === undefined
+      ? `no hook with id ${hookId}`
+      : `hook ${hookId} has no execution ${executionId} (it may have been removed by LOG_RETENTION)`);
+  }
+}

@@ -20,6 +20,7 @@ import { ExecutionPool } from './execution-pool.js';
 import type { ExecutionRecord, Hook } from './hook.js';
 import { HookIndex } from './hook-matcher.js';
 import { HEM_MESSAGES } from './messages.js';
+import { NoSuchExecutionError } from './errors.js';
 
 /** Where the component (the daemon) takes part in execution: its hook points. */
 export interface ExecutionCallouts {
@@ -260,7 +261,8 @@ export class HookExecutionManager {
     const { store } = this.options;
     const hook = await store.getHook(hookId);
     const old = await store.getExecution(hookId, executionId);
-    if (hook === null || old === null) throw new RangeError(hook === null ? `no hook with id ${hookId}` : `hook ${hookId} has no execution ${executionId}`);
+    if (hook === null) throw new NoSuchExecutionError(hookId);
+    if (old === null) throw new NoSuchExecutionError(hookId, executionId);
     const event: AcceptedEvent = { id: old.eventId, key: old.eventKey, kind: kindOfKey(old.eventKey), document: old.eventDocument, acceptedAt: old.startTime };
     return this.pool.submit(`${hook.id}|${resourceOf(event)}`, () => this.execute(hook, event, true));
   }

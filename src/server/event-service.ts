@@ -24,9 +24,11 @@ import { LocalQueue } from '../queue/local-queue.js';
 import type { Queue } from '../queue/queue.js';
 import { SqliteDatabase } from '../store/sqlite-database.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { PostgresStore } from '../store/postgres-store.js';
+import { NatsQueue } from '../queue/nats-queue.js';
+import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { eventCommands, type EventCommand } from './event-commands.js';
-import { ServerError } from './errors.js';
 import type { DaemonHooks } from './hook-points.js';
 import { SERVER_MESSAGES as M } from './messages.js';
 import type { Statistics } from './statistics.js';
@@ -65,26 +67,32 @@ export class EventService {
 
   static async start(options: EventServiceOptions): Promise<EventService> {
     const { config, logger } = options;
-    if (config.store.type !== 'sqlite' || config.queue.type !== 'local') {
-      throw new ServerError('SERVER_BACKEND_UNAVAILABLE',
-        `store "${config.store.type}" with queue "${config.queue.type}" is not available in this version; use { "store": { "type": "sqlite" }, "queue": { "type": "local" } }`);
-    }
-    const database = SqliteDatabase.open({ path: config.store.path, logger });
-    let store: SqliteStore | undefined;
-    let queue: LocalQueue | undefined;
+    const opened: Array<{ close(): unknown }> = [];
+    let database: SqliteDatabase | undefined;
+    const sqlite = (): SqliteDatabase => {
+      database ??= SqliteDatabase.open({ path: config.store.type === 'sqlite' ? config.store.path : path.join(config.dataDirectory, 'hookline.db'), logger });
+      return database;
+    };
+    let store: Store;
+    let queue: Queue;
     let bus: BusPublisher | undefined;
     try {
-      store = new SqliteStore(database, { defaultLogRetention: config.hookExecution.logRetention });
-      queue = new LocalQueue(database);
+      store = config.store.type === 'postgresql'
+        ? await PostgresStore.open({ url: config.store.url, logger, defaultLogRetention: config.hookExecution.logRetention })
+        : new SqliteStore(sqlite(), { defaultLogRetention: config.hookExecution.logRetention });
+      opened.push(store);
+      queue = config.queue.type === 'nats'
+        ? await NatsQueue.open({ servers: config.queue.servers, stream: config.queue.stream, logger })
+        : new LocalQueue(sqlite());
+      opened.push(queue);
       if (config.events.publisher.enabled) bus = await BusPublisher.open({ bind: config.events.publisher.bind, hwm: config.events.publisher.hwm, logger });
     } catch (err) {
-      bus?.close();
-      await queue?.close();
-      await store?.close();
-      database.release();
+      for (const part of opened.reverse()) await Promise.resolve(part.close()).catch(() => undefined);
+      database?.release();
       throw err;
     }
-    database.release();
+    // The store and queue hold their own references to the SQLite file.
+    database?.release();
     const executor = new Executor({
       hookBasePath: config.hookExecution.hookBasePath,
       remoteHookBasePath: config.hookExecution.remoteHookBasePath,
@@ -97,6 +105,8 @@ export class EventService {
       workerId: EventService.workerId,
       defaultTimeout: config.hookExecution.defaultTimeout,
       callouts: executionCallouts(options.hooks),
+      // JetStream events come from every daemon: poll often; the local queue is woken by this process's intake.
+      pollMs: config.queue.type === 'nats' ? 100 : 1000,
       onRecord: (record, hook, ms) => {
         options.statistics.add(`executions-${record.status.toLowerCase()}`);
         options.metrics.execution(hook.id, hook.name, record.status, ms);
