@@ -28,6 +28,7 @@ import { STORE_MESSAGES } from './messages.js';
 import { migrate, SCHEMA_NAME } from './postgres-schema.js';
 import { executionFromPgRow, hookFromPgRow, utf8, type PgExecutionRow, type PgHookRow } from './postgres-rows.js';
 import { specToJson } from './sqlite-rows.js';
+import { checkName, checkRetention } from './store-arguments.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`; the password never appears in logs or errors. */
@@ -399,16 +400,4 @@ function connectionLost(err: unknown): boolean {
   }
   const message = (err as Error).message ?? '';
   return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(message);
-}
-
-function checkRetention(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidStoreArgumentError(`${what} must be a positive integer (records kept per hook), got ${value}`);
-  }
-}
-
-function checkName(name: unknown): void {
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new InvalidStoreArgumentError(`a hook needs a non-empty NAME, got ${JSON.stringify(name)}`);
-  }
 }

@@ -15,6 +15,7 @@ import {
 import { STORE_MESSAGES } from './messages.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { executionFromRow, hookFromRow, specToJson, type ExecutionRow, type HookRow } from './sqlite-rows.js';
+import { checkName, checkRetention } from './store-arguments.js';
 
 export interface SqliteStoreOptions {
   /** LOG_RETENTION for hooks that set none: how many finished records each keeps. Default 10, as OpenNebula. */
@@ -255,17 +256,5 @@ export class SqliteStore implements Store {
 
   private checkOpen(): void {
     if (!this.open) throw new StoreClosedError(`store on ${this.database.path}`);
-  }
-}
-
-function checkRetention(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidStoreArgumentError(`${what} must be a positive integer (records kept per hook), got ${value}`);
-  }
-}
-
-function checkName(name: unknown): void {
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new InvalidStoreArgumentError(`a hook needs a non-empty NAME, got ${JSON.stringify(name)}`);
   }
 }
