@@ -17,7 +17,7 @@ interface PublishOptions extends VerbOptions {
   api?: string;
   success?: boolean;
   failure?: boolean;
-  param: string[];
+  param?: string[];
   result?: string;
   state?: string;
   id?: string;
@@ -85,7 +85,8 @@ function buildEvent(key: string | undefined, opts: PublishOptions, document: Rec
   const kinds = [key !== undefined, opts.api !== undefined, opts.state !== undefined].filter(Boolean).length;
   if (kinds !== 1) throw usage('give exactly one of: a raw KEY, --api CALL --success|--failure, or --state RES/STATE/LCM --id N');
   const host = opts.host === undefined ? {} : { host: opts.host };
-  if (opts.api === undefined && (opts.param.length > 0 || opts.result !== undefined)) throw usage('--param and --result go with --api');
+  const params = (opts.param ?? []).map(looseJson);
+  if (opts.api === undefined && (params.length > 0 || opts.result !== undefined)) throw usage('--param and --result go with --api');
   if (opts.state === undefined && opts.id !== undefined) throw usage('--id goes with --state');
   if (key !== undefined) {
     if (document === undefined) throw usage('a raw KEY needs its document: --document FILE, or --document - for stdin');
@@ -95,7 +96,6 @@ function buildEvent(key: string | undefined, opts: PublishOptions, document: Rec
   if (opts.api !== undefined) {
     if (opts.success !== true && opts.failure !== true) throw usage('--api needs --success or --failure (the call\'s outcome, the 1 or 0 of its key)');
     const success = opts.success === true;
-    const params = opts.param.map(looseJson);
     const result = opts.result === undefined ? undefined : looseJson(opts.result);
     if (document === undefined) return apiEvent(opts.api, params, result, success, undefined, host);
     const fromOptions = {
@@ -126,7 +126,7 @@ export function registerEvent(program: Command): void {
     .option('--api <call>', 'an API call event, e.g. one.user.allocate')
     .addOption(new Option('--success', 'the call succeeded (key ends in 1)').conflicts('failure'))
     .addOption(new Option('--failure', 'the call failed (key ends in 0)').conflicts('success'))
-    .option('-p, --param <value>', 'a call parameter, in order; JSON when it parses, else text (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('-p, --param <value>', 'a call parameter, in order; JSON when it parses, else text (repeatable)', (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .option('--result <value>', 'the call result; JSON when it parses, else text')
     .option('--state <res/state/lcm>', 'a state event, e.g. VM/PENDING/LCM_INIT or HOST/ERROR/')
     .option('--id <id>', 'with --state: the id of the resource')
