@@ -11,7 +11,7 @@ import { apiEvent, stateEvent, validateEvent } from '../events/documents.js';
 import { EventsError } from '../events/errors.js';
 import type { HooklineEvent } from '../events/event.js';
 import { apiKey, stateKey } from '../events/keys.js';
-import { action, readSource, reply, request, sourceLabel, usage, usageExitsTwo, verb, type VerbOptions } from './hook.js';
+import { action, readSource, reply, request, sourceLabel, usage, usageExitsTwo, verb, type VerbOptions } from './verb.js';
 
 interface PublishOptions extends VerbOptions {
   api?: string;
