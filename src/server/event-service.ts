@@ -25,12 +25,12 @@ import type { Queue } from '../queue/queue.js';
 import { SqliteDatabase } from '../store/sqlite-database.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { PostgresStore } from '../store/postgres-store.js';
-import { NatsQueue } from '../queue/nats-queue.js';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { eventCommands, type EventCommand } from './event-commands.js';
 import type { DaemonHooks } from './hook-points.js';
 import { SERVER_MESSAGES as M } from './messages.js';
+import { ServerError } from './errors.js';
 import type { Statistics } from './statistics.js';
 import type { Gauges, Metrics } from './metrics.js';
 
@@ -81,9 +81,10 @@ export class EventService {
         ? await PostgresStore.open({ url: config.store.url, logger, defaultLogRetention: config.hookExecution.logRetention })
         : new SqliteStore(sqlite(), { defaultLogRetention: config.hookExecution.logRetention });
       opened.push(store);
-      queue = config.queue.type === 'nats'
-        ? await NatsQueue.open({ servers: config.queue.servers, stream: config.queue.stream, logger })
-        : new LocalQueue(sqlite());
+      if (config.queue.type === 'nats') {
+        throw new ServerError('SERVER_BACKEND_UNAVAILABLE', 'queue "nats" is not available in this version yet; use { "queue": { "type": "local" } }');
+      }
+      queue = new LocalQueue(sqlite());
       opened.push(queue);
       if (config.events.publisher.enabled) bus = await BusPublisher.open({ bind: config.events.publisher.bind, hwm: config.events.publisher.hwm, logger });
     } catch (err) {
