@@ -106,8 +106,8 @@ export class EventService {
       workerId: EventService.workerId,
       defaultTimeout: config.hookExecution.defaultTimeout,
       callouts: executionCallouts(options.hooks),
-      // JetStream events come from every daemon: poll often; the local queue is woken by this process's intake.
-      pollMs: config.queue.type === 'nats' ? 100 : 1000,
+      // The local queue is woken by this process's intake; the poll only catches what nothing announced.
+      pollMs: 1000,
       onRecord: (record, hook, ms) => {
         options.statistics.add(`executions-${record.status.toLowerCase()}`);
         options.metrics.execution(hook.id, hook.name, record.status, ms);
