@@ -22,4 +22,35 @@ export const QUEUE_MESSAGES = defineMessages({
     text: 'delivery {deliveryId} was no longer held when {operation} arrived',
     explanation: 'A worker acknowledged or returned an event that had already been released to another worker or acknowledged. It is harmless: delivery is at least once.',
   },
+  // nats
+  QUEUE_NATS_STREAM_CREATED: {
+    level: 'info',
+    text: 'JetStream stream {stream} created for subjects {subjects} (work-queue retention, file storage)',
+    explanation: 'No stream for the event queue existed, so this daemon created it. Other daemons configured with the same stream name use it as it is.',
+  },
+  QUEUE_NATS_DISCONNECTED: {
+    level: 'warn',
+    text: 'connection to NATS at {servers} lost; reconnecting',
+    explanation: 'The daemon lost its connection to nats-server. Until it reconnects, publishers wait and then get QUEUE_NATS_UNAVAILABLE, and no events are claimed. Events already accepted are kept by JetStream. Check that nats-server is running and reachable.',
+  },
+  QUEUE_NATS_RECONNECTED: {
+    level: 'info',
+    text: 'reconnected to NATS at {server}',
+    explanation: 'The connection to nats-server is back. Publishing and claiming resume; deliveries that were not acknowledged during the outage are redelivered after the ack wait.',
+  },
+  QUEUE_NATS_BATCH_ROLLBACK: {
+    level: 'warn',
+    text: 'a batch of {total} events failed after {stored} were stored; {withdrawn} withdrawn, {kept} could not be withdrawn: {error}',
+    explanation: 'JetStream cannot store several messages atomically, so a batch is published as separate messages. When one fails, the events of the batch already stored are deleted again. A worker may have claimed one of them in between, and any that could not be deleted stay queued: the publisher is told which.',
+  },
+  QUEUE_NATS_FOREIGN_MESSAGE: {
+    level: 'error',
+    text: 'message {sequence} on subject {subject} in stream {stream} is not a Hookline event and was discarded: {error}',
+    explanation: 'Something other than Hookline published to the event subjects. The message was terminated (never redelivered) and no hook ran for it. Publish events through Hookline instead.',
+  },
+  QUEUE_NATS_RELEASE_FAILED: {
+    level: 'warn',
+    text: 'returning delivery {deliveryId} to NATS failed ({error}); it is redelivered after the ack wait',
+    explanation: 'A released or nacked event could not be handed back at once because nats-server did not answer. The event is not lost: JetStream redelivers it when its ack wait expires.',
+  },
 });
