@@ -195,8 +195,11 @@ export class NatsQueue implements Queue {
     const query = { next_by_subj: allEventsFilter(this.s.prefix), seq: info.ack_floor.stream_seq + 1 };
     const stored = await this.api('reading the oldest event', () => this.jsm.streams.getMessage(this.s.stream, query).catch(noMessage));
     if (stored === null) return null; // acknowledged meanwhile
-    const { acceptedAt } = JSON.parse(Buffer.from(stored.data).toString('utf8')) as { acceptedAt?: unknown };
-    const since = typeof acceptedAt === 'number' ? acceptedAt : stored.time.getTime();
+    let since = stored.time.getTime(); // a foreign message has no acceptance time: its storage time stands in
+    try {
+      const { acceptedAt } = JSON.parse(Buffer.from(stored.data).toString('utf8')) as { acceptedAt?: unknown };
+      if (typeof acceptedAt === 'number') since = acceptedAt;
+    } catch { /* keep the storage time */ }
     return Math.max(0, Date.now() - since);
   }
 

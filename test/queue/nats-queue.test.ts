@@ -111,11 +111,11 @@ if (url !== null) {
 
     it('keeps a delivery held past the ack wait while its worker is alive, so no other worker gets it', async () => {
       const names = streams.next();
-      const a = await openOn(names, { ackWaitMs: 300 });
-      const b = await openOn(names, { ackWaitMs: 300 });
+      const a = await openOn(names, { ackWaitMs: 600 });
+      const b = await openOn(names, { ackWaitMs: 600 });
       await a.enqueue(apiEvent(1));
       const [held] = await a.claim('a', 1);
-      const until = Date.now() + 1500; // five ack waits
+      const until = Date.now() + 2400; // four ack waits
       while (Date.now() < until) {
         assert.deepEqual(await b.claim('b', 1), []);
         await new Promise((resolve) => setTimeout(resolve, 50));
