@@ -96,30 +96,34 @@ export function dispatchAsync(point: HookPoint, list: readonly CalloutEntry[], h
 export function continueAsync(point: HookPoint, list: readonly CalloutEntry[], h: CalloutHandle<any>, reporter: DispatchReporter,
   at: number, pending: PromiseLike<unknown>, erroredBefore: boolean): Promise<void> {
   let errored = erroredBefore;
+  let current = at;
   return new Promise<void>((resolve) => {
-    const next = (done: number, r: unknown): void => {
-      if (typeof r === 'number' && r !== 0) reporter.calloutError(point, list[done]!, r);
-      for (let i = done + 1; i < list.length; i++) {
+    // One pair of reactions for the whole call, not a new pair per async callout.
+    const fulfilled = (r: unknown): void => next(r);
+    const rejected = (err: unknown): void => {
+      const e = list[current]!;
+      h._site = e;
+      reporter.calloutException(point, e, err);
+      h._status = NextStep.DROP;
+      errored = true;
+      next(undefined);
+    };
+    const next = (r: unknown): void => {
+      if (typeof r === 'number' && r !== 0) reporter.calloutError(point, list[current]!, r);
+      for (let i = current + 1; i < list.length; i++) {
         const e = list[i]!;
         const out = run(e, h, reporter);
         if (out === undefined || out === 0) continue;
         if (out === EXCEPTION) errored = true;
-        else if (isThenable(out)) return wait(i, out);
-        else if (typeof out === 'number') reporter.calloutError(point, e, out);
+        else if (isThenable(out)) {
+          current = i;
+          out.then(fulfilled, rejected);
+          return;
+        } else if (typeof out === 'number') reporter.calloutError(point, e, out);
       }
       finish(h, point, reporter, errored);
       resolve();
     };
-    const wait = (i: number, p: PromiseLike<unknown>): void => {
-      p.then((v) => next(i, v), (err) => {
-        const e = list[i]!;
-        h._site = e;
-        reporter.calloutException(point, e, err);
-        h._status = NextStep.DROP;
-        errored = true;
-        next(i, undefined);
-      });
-    };
-    wait(at, pending);
+    pending.then(fulfilled, rejected);
   });
 }

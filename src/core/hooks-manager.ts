@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { CalloutHandle, type HandleOwner, type LibraryRef } from './callout-handle.js';
 import { dispatchAsync, dispatchSync, type DispatchReporter } from './callout-dispatch.js';
 import { compileAsync, compileSync, type AsyncDispatcher, type SyncDispatcher } from './callout-compiler.js';
-import { POST_CALLOUTS, PRE_CALLOUTS, type CalloutEntry } from './callout-manager.js';
+import { POST_CALLOUTS, PRE_CALLOUTS, type CalloutEntry, type CalloutManager } from './callout-manager.js';
 import { logCompletion, timedList } from './callout-timing.js';
 import { AsyncCalloutInSyncCall, NoSuchArgument, NoSuchHook } from './errors.js';
 import { checkArgument, type ArgMap, type ArgsOf, type HookPointSpec } from './hook-spec.js';
@@ -66,6 +66,10 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   private hooksDir: string;
   private readonly serverHooks = new ServerHooks();
   private current: LibraryManagerCollection;
+  /** The active set's callout lists, held directly: calloutsPresent is one load and one compare. */
+  private lists: CalloutManager['lists'];
+  private syncDispatchers: CalloutManager['syncDispatchers'];
+  private asyncDispatchers: CalloutManager['asyncDispatchers'];
   private readonly parkingLots: ParkingLots;
   private readonly bundled: ReadonlyMap<string, string>;
   private reloading: Promise<unknown> = Promise.resolve();
@@ -82,6 +86,9 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     this.hooksDir = HooksManager.effectiveHooksPath(options.hooksPath);
     this.bundled = options.bundledLibraries ?? new Map();
     this.current = LibraryManagerCollection.empty(this.serverHooks.count);
+    this.lists = this.current.manager.lists;
+    this.syncDispatchers = this.current.manager.syncDispatchers;
+    this.asyncDispatchers = this.current.manager.asyncDispatchers;
     this.parkingLots = new ParkingLots(options.parkingLotLimit ?? 256,
       (hook, error) => logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARK_CONTINUATION_ERROR, { hook, error }));
     this.timing = this.logger.isLevelEnabled('debug');
@@ -131,9 +138,15 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   }
 
   calloutsPresent(index: number): boolean {
-    const list = this.current.manager.lists[index];
-    if (list === undefined && (index >= this.serverHooks.count || index < 0 || !Number.isInteger(index))) throw new NoSuchHook(index);
-    return list != null;
+    const list = this.lists[index];
+    if (list === null) return false;
+    return list !== undefined || this.knownHook(index);
+  }
+
+  /** An index past the active lists: a hook registered since (no callouts), or no hook at all. */
+  private knownHook(index: number): false {
+    if (index >= this.serverHooks.count || index < 0 || !Number.isInteger(index)) throw new NoSuchHook(index);
+    return false;
   }
 
   // ----- calling -----
@@ -223,7 +236,7 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
 
   /** Runs the callouts of a hook whose callouts are all synchronous. A callout returning a promise is an error (logged, DROP). */
   callCalloutsSync<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): void {
-    const d = this.current.manager.syncDispatchers[index];
+    const d = this.syncDispatchers[index];
     if (d != null) d(h);
     else this.buildSync(index)(h);
   }
@@ -233,7 +246,7 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
    * Returns undefined (no promise created) when every callout completed synchronously.
    */
   callCallouts<A extends ArgMap>(index: HookIndex<A> | number, h: CalloutHandle<A>): Promise<void> | undefined {
-    const d = this.current.manager.asyncDispatchers[index];
+    const d = this.asyncDispatchers[index];
     return d != null ? d(h) : this.buildAsync(index)(h);
   }
 
@@ -364,6 +377,9 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
   /** Makes `next` the active set: new generation, parking lots cleared. */
   private install(next: LibraryManagerCollection): void {
     this.current = next;
+    this.lists = next.manager.lists;
+    this.syncDispatchers = next.manager.syncDispatchers;
+    this.asyncDispatchers = next.manager.asyncDispatchers;
     this.generation++;
     const dropped = this.parkingLots.clear();
     if (dropped > 0) logMessage(this.logger, HOOKS_MESSAGES.HOOKS_PARKING_LOTS_CLEARED, { count: dropped });
