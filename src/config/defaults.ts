@@ -17,6 +17,9 @@ export const DEFAULTS = Object.freeze({
   publisherHwm: 1000,
   sqliteFile: 'hookline.db',
   natsStream: 'HOOKLINE',
+  natsSubjectPrefix: 'hookline.events',
+  natsDurable: 'hookline-workers',
+  natsAckWaitMs: 30_000,
   loggers: [{ name: 'hookline', severity: 'INFO', output: 'stdout' }],
 });
 

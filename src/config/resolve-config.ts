@@ -62,7 +62,12 @@ export function resolveConfig(hookline: Doc, baseDir: string, env: NodeJS.Proces
     store: store.type === 'postgresql'
       ? { type: 'postgresql', url: store.url }
       : { type: 'sqlite', path: store.path === undefined ? path.join(dataDirectory, DEFAULTS.sqliteFile) : abs(store.path) } satisfies StoreConfig,
-    queue: (queue.type === 'nats' ? { type: 'nats', servers: queue.servers, stream: queue.stream ?? DEFAULTS.natsStream } : { type: 'local' }) satisfies QueueConfig,
+    queue: (queue.type === 'nats'
+      ? {
+        type: 'nats', servers: queue.servers, stream: queue.stream ?? DEFAULTS.natsStream,
+        subjectPrefix: queue['subject-prefix'] ?? DEFAULTS.natsSubjectPrefix, durable: queue.durable ?? DEFAULTS.natsDurable, ackWaitMs: queue['ack-wait'] ?? DEFAULTS.natsAckWaitMs,
+      }
+      : { type: 'local' }) satisfies QueueConfig,
     loggers: ((hookline.loggers as Doc[] | undefined) ?? DEFAULTS.loggers).map((l): LoggerConfig => {
       const output: string = l.output ?? 'stdout';
       return { name: l.name, severity: l.severity ?? 'INFO', output: output === 'stdout' || output === 'stderr' ? output : abs(output) };

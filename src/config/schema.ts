@@ -71,7 +71,7 @@ const store = {
 
 const queue = {
   type: 'object',
-  description: 'a queue, {"type": "local"} or {"type": "nats", "servers", "stream"?}',
+  description: 'a queue, {"type": "local"} or {"type": "nats", "servers", "stream"?, "subject-prefix"?, "durable"?, "ack-wait"?}',
   discriminator: { propertyName: 'type' },
   required: ['type'],
   oneOf: [
@@ -85,6 +85,9 @@ const queue = {
         items: { type: 'string', pattern: '^(nats|tls|ws|wss)://.+', description: 'a NATS URL such as "nats://127.0.0.1:4222"' },
       },
       stream: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'a JetStream stream name (letters, digits, "_" and "-")' },
+      'subject-prefix': { type: 'string', pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', description: 'NATS subject tokens separated by ".", such as "hookline.events"' },
+      durable: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'the name of the durable consumer the daemons share' },
+      'ack-wait': { type: 'integer', minimum: 1000, description: 'milliseconds a worker may hold an event without acknowledging it before it is redelivered (at least 1000)' },
     }, ['type', 'servers']),
   ],
 };

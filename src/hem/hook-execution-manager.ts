@@ -56,6 +56,8 @@ export interface HookExecutionManagerOptions {
   onRecord?: (record: ExecutionRecord, hook: Hook, durationMs: number) => void;
   /** Longest time between two claims when nothing wakes the loop (events from another process). Default 1000 ms. */
   pollMs?: number;
+  /** Pause before handing back an event whose executions could not be recorded. Default 1000 ms. */
+  retryDelayMs?: number;
 }
 
 /**
@@ -212,8 +214,10 @@ export class HookExecutionManager {
     const settled = Promise.allSettled(runs).then(async (results) => {
       const failed = results.filter((r) => r.status === 'rejected');
       if (failed.length > 0) {
-        // A record could not be stored: leave the event for redelivery rather than lose an execution.
+        // A record could not be stored (the store is down): hand the event back for redelivery rather than
+        // lose an execution, after a pause so an outage does not become a tight redelivery loop.
         logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: (failed[0] as PromiseRejectedResult).reason });
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
         await this.options.queue.nack(d.deliveryId).catch(() => false);
         return;
       }

@@ -25,12 +25,12 @@ import type { Queue } from '../queue/queue.js';
 import { SqliteDatabase } from '../store/sqlite-database.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { PostgresStore } from '../store/postgres-store.js';
+import { NatsQueue } from '../queue/nats-queue.js';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
 import { eventCommands, type EventCommand } from './event-commands.js';
 import type { DaemonHooks } from './hook-points.js';
 import { SERVER_MESSAGES as M } from './messages.js';
-import { ServerError } from './errors.js';
 import type { Statistics } from './statistics.js';
 import type { Gauges, Metrics } from './metrics.js';
 
@@ -81,10 +81,10 @@ export class EventService {
         ? await PostgresStore.open({ url: config.store.url, logger, defaultLogRetention: config.hookExecution.logRetention })
         : new SqliteStore(sqlite(), { defaultLogRetention: config.hookExecution.logRetention });
       opened.push(store);
-      if (config.queue.type === 'nats') {
-        throw new ServerError('SERVER_BACKEND_UNAVAILABLE', 'queue "nats" is not available in this version yet; use { "queue": { "type": "local" } }');
-      }
-      queue = new LocalQueue(sqlite());
+      const q = config.queue;
+      queue = q.type === 'nats'
+        ? await NatsQueue.open({ servers: q.servers, stream: q.stream, subjectPrefix: q.subjectPrefix, durable: q.durable, ackWaitMs: q.ackWaitMs, logger })
+        : new LocalQueue(sqlite());
       opened.push(queue);
       if (config.events.publisher.enabled) bus = await BusPublisher.open({ bind: config.events.publisher.bind, hwm: config.events.publisher.hwm, logger });
     } catch (err) {
@@ -106,8 +106,8 @@ export class EventService {
       workerId: EventService.workerId,
       defaultTimeout: config.hookExecution.defaultTimeout,
       callouts: executionCallouts(options.hooks),
-      // The local queue is woken by this process's intake; the poll only catches what nothing announced.
-      pollMs: 1000,
+      // The local queue is woken by this process's intake; JetStream events come from every daemon, so poll often.
+      pollMs: config.queue.type === 'nats' ? 100 : 1000,
       onRecord: (record, hook, ms) => {
         options.statistics.add(`executions-${record.status.toLowerCase()}`);
         options.metrics.execution(hook.id, hook.name, record.status, ms);
@@ -240,12 +240,26 @@ export class EventService {
   }
 
   async status(): Promise<Record<string, unknown>> {
+    const probe = async <T>(fn: () => Promise<T>): Promise<{ value?: T; error?: string }> => {
+      try {
+        return { value: await fn() };
+      } catch (err) {
+        return { error: `${(err as { code?: string }).code ?? 'ERROR'}: ${(err as Error).message}` };
+      }
+    };
+    const storeProbe = await probe(async () => (await this.store.hooksRevision?.()) ?? (await this.store.getHook(0), 0));
+    const depth = await probe(() => this.queue.depth());
+    const age = await probe(() => this.queue.oldestPendingAge());
     return {
       worker: EventService.workerId,
       store: this.options.config.store.type,
+      'store-available': storeProbe.error === undefined,
+      ...(storeProbe.error === undefined ? {} : { 'store-error': storeProbe.error }),
       queue: this.options.config.queue.type,
-      'queue-depth': await this.queue.depth(),
-      'oldest-pending-ms': await this.queue.oldestPendingAge(),
+      'queue-available': depth.error === undefined,
+      ...(depth.error === undefined ? {} : { 'queue-error': depth.error }),
+      'queue-depth': depth.value ?? null,
+      'oldest-pending-ms': age.value ?? null,
       executions: this.hem.busy,
       bus: this.bus === undefined ? null : { endpoint: this.bus.endpoint, ...this.bus.stats },
     };

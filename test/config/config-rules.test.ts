@@ -114,7 +114,7 @@ test('endpoints, URLs, names and numbers are checked against what they must look
 test('optional sections fill their own defaults: sqlite path, nats stream, disabled publisher, empty socket list', () => {
   const c = validateConfigDocument({ Hookline: { 'control-sockets': [], queue: { type: 'nats', servers: ['nats://n:4222'] }, events: { publisher: { enabled: false } } } }, { baseDir: '/srv', env: {} }).config;
   assert.deepEqual(c.controlSockets, []);
-  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://n:4222'], stream: 'HOOKLINE' });
+  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://n:4222'], stream: 'HOOKLINE', subjectPrefix: 'hookline.events', durable: 'hookline-workers', ackWaitMs: 30000 });
   assert.deepEqual(c.events.publisher, { enabled: false, bind: 'tcp://127.0.0.1:2101', hwm: 1000 });
   assert.deepEqual(c.store, { type: 'sqlite', path: '/srv/hookline-data/hookline.db' });
 });
