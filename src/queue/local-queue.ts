@@ -13,8 +13,9 @@ import type { AcceptedEvent, EventKind, HooklineEvent } from '../events/event.js
 import { logMessage } from '../core/messages.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from '../store/sqlite-database.js';
 import type { Delivery, Queue } from './queue.js';
-import { InvalidDeliveryError, InvalidEventError, QueueClosedError, QueueError, QueueWriteError } from './errors.js';
+import { InvalidDeliveryError, QueueClosedError, QueueError, QueueWriteError } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
+import { serializeQueuedEvent } from './queued-event.js';
 
 export interface LocalQueueOptions {
   /** Return deliveries held by a previous process to the queue on open. Default true: one daemon per database file. */
@@ -42,7 +43,6 @@ interface BatchedWrite {
 
 interface EventRow { id: number; key: string; kind: string; document: string; accepted_at: number; attempts: number }
 
-const EVENT_KINDS: ReadonlySet<string> = new Set<EventKind>(['api', 'state', 'service', 'retry', 'raw']);
 
 export class LocalQueue implements Queue {
   private readonly db: Database.Database;
@@ -154,7 +154,7 @@ export class LocalQueue implements Queue {
     const acceptedAt = this.now();
     let rows: Array<{ event: HooklineEvent; json: string }>;
     try {
-      rows = events.map((event) => ({ event, json: validate(event) }));
+      rows = events.map((event) => ({ event, json: serializeQueuedEvent(event) }));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -221,18 +221,6 @@ export class LocalQueue implements Queue {
 }
 
 /** Returns the document as JSON, or throws naming what is wrong with the event. */
-function validate(event: HooklineEvent): string {
-  if (typeof event !== 'object' || event === null) throw new InvalidEventError('expected an object with key, kind and document');
-  if (typeof event.key !== 'string' || event.key.trim() === '') throw new InvalidEventError('the key is missing or empty');
-  if (!EVENT_KINDS.has(event.kind)) throw new InvalidEventError(`kind "${String(event.kind)}" is not one of ${[...EVENT_KINDS].join(', ')}`);
-  const doc = event.document;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InvalidEventError(`the document of "${event.key}" must be a JSON object`);
-  try {
-    return JSON.stringify(doc);
-  } catch (err) {
-    throw new InvalidEventError(`the document of "${event.key}" cannot be serialised as JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 function parseDeliveryId(deliveryId: string): [number, number] {
   const m = /^(\d+)\.(\d+)$/.exec(deliveryId);

@@ -23,18 +23,19 @@ import type { Logger } from 'pino';
 import {
   AckPolicy, DeliverPolicy, DiscardPolicy, Events, ReplayPolicy, RetentionPolicy, StorageType,
   connect, createInbox, nanos,
-  type JetStreamClient, type JetStreamManager, type Msg, type NatsConnection, type PubAck, type StreamInfo,
+  type JetStreamClient, type JetStreamManager, type Msg, type NatsConnection, type PubAck,
 } from 'nats';
 import type { AcceptedEvent, EventKind, HooklineEvent } from '../events/event.js';
 import { logMessage } from '../core/messages.js';
 import { silentLogger } from '../core/logger.js';
 import type { Delivery, Queue } from './queue.js';
 import {
-  InvalidDeliveryError, InvalidEventError, QueueBatchPartialError, QueueClosedError, QueueError,
+  InvalidDeliveryError, QueueBatchPartialError, QueueClosedError, QueueError,
   QueueStreamMismatchError, QueueUnavailableError, QueueWriteError,
 } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
 import { DEFAULT_SUBJECT_PREFIX, allEventsFilter, checkSubjectPrefix, eventSubject } from './nats-subjects.js';
+import { EVENT_KINDS, serializeQueuedEvent } from './queued-event.js';
 
 export interface NatsQueueOptions {
   /** nats-server URL(s), e.g. `nats://127.0.0.1:4222`. */
@@ -56,7 +57,6 @@ interface Held { workerId: string; reply: string; sequence: number }
 
 interface Settings { servers: string; stream: string; durable: string; prefix: string; ackWaitMs: number; timeoutMs: number; logger: Logger }
 
-const EVENT_KINDS: ReadonlySet<string> = new Set<EventKind>(['api', 'state', 'service', 'retry', 'raw']);
 const NAME = /^[A-Za-z0-9_-]+$/;
 /** A publish attempt's share of `timeoutMs`: a request lost with a dropped connection is retried (same Nats-Msg-Id) rather than awaited to the end. */
 const ATTEMPT_MS = 2000;
@@ -122,7 +122,7 @@ export class NatsQueue implements Queue {
     if (!this.open) return Promise.reject(new QueueClosedError(this.where()));
     let bodies: string[];
     try {
-      bodies = events.map(validate);
+      bodies = events.map(serializeQueuedEvent);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -466,18 +466,6 @@ function ackInfo(reply: string): { deliveryCount: number; sequence: number } | n
 }
 
 /** Returns the document as JSON, or throws naming what is wrong with the event (the same rules as the local queue). */
-function validate(event: HooklineEvent): string {
-  if (typeof event !== 'object' || event === null) throw new InvalidEventError('expected an object with key, kind and document');
-  if (typeof event.key !== 'string' || event.key.trim() === '') throw new InvalidEventError('the key is missing or empty');
-  if (!EVENT_KINDS.has(event.kind)) throw new InvalidEventError(`kind "${String(event.kind)}" is not one of ${[...EVENT_KINDS].join(', ')}`);
-  const doc = event.document;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InvalidEventError(`the document of "${event.key}" must be a JSON object`);
-  try {
-    return JSON.stringify(doc);
-  } catch (err) {
-    throw new InvalidEventError(`the document of "${event.key}" cannot be serialised as JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 function checkName(what: string, name: string): string {
   if (typeof name !== 'string' || !NAME.test(name)) throw new RangeError(`${what} ${JSON.stringify(name)} must be a JetStream name of A-Z a-z 0-9 _ -`);
