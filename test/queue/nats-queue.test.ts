@@ -6,8 +6,9 @@ import { eventSubject, partOfToken, subjectToken } from '../../src/queue/nats-su
 import type { Delivery } from '../../src/queue/queue.js';
 import type { HooklineEvent } from '../../src/events/event.js';
 import { captureLog } from '../support/log-capture.js';
-import { NatsProxy, TestStreams, eventually, testNatsUrl } from '../support/nats.js';
+import { TestStreams, eventually, testNatsUrl } from '../support/nats.js';
 import { queueContract, apiEvent, stateEvent } from './queue-contract.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 describe('NATS subjects', () => {
   it('derive from the key so that key prefixes become subject filters', () => {
@@ -56,8 +57,8 @@ if (url !== null) {
     const openOn = async (names: { stream: string; subjectPrefix: string }, options: Partial<NatsQueueOptions> = {}): Promise<NatsQueue> =>
       closing(await NatsQueue.open({ servers: url, ...names, ...options }));
     const connect = async (): Promise<NatsConnection> => closing(await streams.connect());
-    const startProxy = async (): Promise<NatsProxy> => {
-      const p = await NatsProxy.start(url);
+    const startProxy = async (): Promise<TcpProxy> => {
+      const p = await TcpProxy.start(url, 4222);
       closing({ close: () => p.cut() });
       return p;
     };

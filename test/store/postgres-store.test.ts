@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres-schema.js';
 import { captureLog } from '../support/log-capture.js';
-import { PostgresProxy, TestSchemas, testPostgresUrl } from '../support/postgres.js';
+import { TestSchemas, testPostgresUrl } from '../support/postgres.js';
 import { storeContract, hookSpec, newExecution, result } from './store-contract.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const url = await testPostgresUrl('the PostgreSQL store tests');
 
@@ -134,7 +135,7 @@ if (url !== null) {
     });
 
     it('reports STORE_OPEN_FAILED with the URL, its password masked, and the cause when PostgreSQL cannot be reached', async () => {
-      const proxy = await PostgresProxy.start(url);
+      const proxy = await TcpProxy.start(url, 5432);
       await proxy.cut();
       const unreachable = new URL(proxy.url);
       unreachable.username = 'hookline';
@@ -149,7 +150,7 @@ if (url !== null) {
     });
 
     it('rejects with STORE_UNAVAILABLE while PostgreSQL is unreachable and works again once it is back', async () => {
-      const proxy = await PostgresProxy.start(url);
+      const proxy = await TcpProxy.start(url, 5432);
       const log = captureLog();
       const store = await PostgresStore.open({ url: proxy.url, schema: schemas.next(), logger: log.logger, connectTimeoutMs: 2000 });
       const h = await store.createHook(hookSpec('survivor'));

@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 
@@ -65,50 +64,6 @@ export class TestStreams {
   }
 }
 
-/** A TCP proxy in front of nats-server: `cut` refuses new connections and breaks open ones, `restore` undoes it. */
-export class NatsProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  private port = 0;
-
-  private constructor(private readonly target: URL) {}
-
-  static async start(url: string): Promise<NatsProxy> {
-    const proxy = new NatsProxy(new URL(url));
-    await proxy.restore();
-    return proxy;
-  }
-
-  /** The server URL, reaching nats-server through this proxy. */
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async restore(): Promise<void> {
-    const server = net.createServer((inbound) => {
-      const outbound = net.connect(Number(this.target.port || 4222), this.target.hostname);
-      for (const s of [inbound, outbound]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => { inbound.destroy(); outbound.destroy(); });
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 /** Polls `probe` until it returns a value other than undefined, failing after `timeoutMs`. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {

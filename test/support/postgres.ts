@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { maskUrl } from '../../src/store/postgres-store.js';
@@ -63,50 +62,3 @@ export class TestSchemas {
   }
 }
 
-/** A TCP proxy in front of PostgreSQL: `cut` refuses new connections and breaks open ones, `restore` undoes it. */
-export class PostgresProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  private port = 0;
-
-  private constructor(private readonly target: URL) {}
-
-  static async start(url: string): Promise<PostgresProxy> {
-    const proxy = new PostgresProxy(new URL(url));
-    await proxy.restore();
-    return proxy;
-  }
-
-  /** The database URL, reaching PostgreSQL through this proxy. */
-  get url(): string {
-    const through = new URL(this.target);
-    through.hostname = '127.0.0.1';
-    through.port = String(this.port);
-    return through.toString();
-  }
-
-  async restore(): Promise<void> {
-    const server = net.createServer((inbound) => {
-      const outbound = net.connect(Number(this.target.port || 5432), this.target.hostname);
-      for (const s of [inbound, outbound]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => { inbound.destroy(); outbound.destroy(); });
-      }
-      inbound.pipe(outbound).pipe(inbound);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
