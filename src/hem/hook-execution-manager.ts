@@ -88,7 +88,9 @@ export class HookExecutionManager {
 
   private constructor(private readonly options: HookExecutionManagerOptions, hooks: Hook[]) {
     this.index = new HookIndex(hooks);
-    this.pool = new ExecutionPool({ concurrency: options.concurrency });
+    // At most `concurrency` executions wait beside the running ones: a worker claims only what it can
+    // start soon, so daemons sharing one queue share its events instead of one of them hoarding them.
+    this.pool = new ExecutionPool({ concurrency: options.concurrency, maxQueued: options.concurrency });
     this.logger = options.logger ?? silentLogger();
     this.callouts = options.callouts ?? NO_CALLOUTS;
     this.loopDone = this.loop();
@@ -171,7 +173,7 @@ export class HookExecutionManager {
       let deliveries: Delivery[];
       this.woken = false;
       try {
-        deliveries = await queue.claim(workerId, Math.max(1, this.options.concurrency * 4));
+        deliveries = await queue.claim(workerId, Math.max(1, this.options.concurrency));
       } catch (error) {
         logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error });
         deliveries = [];
