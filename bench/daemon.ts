@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   try {
     const unix = new HooklineClient({ socket: d.socket });
     const http = new HooklineClient({ url: `http://127.0.0.1:${port}`, user: 'bench', password: 'bench' });
-    const doc = (i: number) => [`one.vm.allocate`, ['s', `vm-${i}`], i, true] as const;
+    const doc = (i: number): [string, unknown[], unknown, boolean] => ['one.vm.allocate', ['s', `vm-${i}`], i, true];
     let n = 0;
     // Warm-up, then rounds; events match no hook, so this is intake alone.
     await intakeRate(() => unix.publishApiEvent(...doc(n++)), 2000, 200);
