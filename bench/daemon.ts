@@ -7,55 +7,13 @@
  *    (the command records `$EPOCHREALTIME` as its first act, a bash builtin: no fork).
  * Run: `npm run build && node dist/bench/daemon.js`.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HooklineClient } from '../src/events/client.js';
-import { sendUnixCommand } from '../src/control/index.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '..', 'src', 'cli', 'main.js');
+import { percentile, startBenchDaemon } from './daemon-process.js';
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-async function startDaemon(port: number): Promise<{ dir: string; socket: string; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-bench-'));
-  fs.mkdirSync(path.join(dir, 'hooks', 'commands'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'hookline.json'), JSON.stringify({ Hookline: {
-    'control-sockets': [
-      { 'socket-type': 'unix', 'socket-name': './hookline-data/hookline.sock' },
-      { 'socket-type': 'http', 'socket-port': port, authentication: { type: 'basic', clients: [{ user: 'bench', password: 'bench' }] } },
-    ],
-    'hook-execution': { 'log-retention': 100000 },
-    events: { publisher: { bind: 'tcp://127.0.0.1:0' } },
-    loggers: [{ name: 'hookline', severity: 'WARN', output: 'stderr' }],
-  } }));
-  const child = spawn(process.execPath, [cli, 'serve', '-c', 'hookline.json'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  const socket = path.join(dir, 'hookline-data', 'hookline.sock');
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await sendUnixCommand(socket, { command: 'version-get' }, { timeoutMs: 1000 })).result === 0) break;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    dir, socket,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return percentile(xs, 50);
 }
 
 /** Events/s acknowledged with `inFlight` publishes outstanding at any time. */
@@ -73,7 +31,13 @@ async function intakeRate(publish: () => Promise<unknown>, total: number, inFlig
 
 async function main(): Promise<void> {
   const port = 20_000 + Math.floor(Math.random() * 10_000);
-  const d = await startDaemon(port);
+  const d = await startBenchDaemon({
+    'control-sockets': [
+      { 'socket-type': 'unix', 'socket-name': './hookline-data/hookline.sock' },
+      { 'socket-type': 'http', 'socket-port': port, authentication: { type: 'basic', clients: [{ user: 'bench', password: 'bench' }] } },
+    ],
+    'hook-execution': { 'log-retention': 100000 },
+  });
   try {
     const unix = new HooklineClient({ socket: d.socket });
     const http = new HooklineClient({ url: `http://127.0.0.1:${port}`, user: 'bench', password: 'bench' });
@@ -98,7 +62,7 @@ async function main(): Promise<void> {
     const script = path.join(d.dir, 'hooks', 'commands', 'stamp.sh');
     const stamps = path.join(d.dir, 'stamps.txt');
     fs.writeFileSync(script, `#!/bin/bash\necho "$HOOKLINE_EVENT_ID $EPOCHREALTIME" >> ${stamps}\n`, { mode: 0o755 });
-    await sendUnixCommand(d.socket, { command: 'hook-create', arguments: { template: 'NAME = stamp\nTYPE = api\nCOMMAND = stamp.sh\nCALL = one.vm.poweroff\n' } });
+    await d.command({ command: 'hook-create', arguments: { template: 'NAME = stamp\nTYPE = api\nCOMMAND = stamp.sh\nCALL = one.vm.poweroff\n' } });
     const published = new Map<string, number>();
     const count = 1000;
     const start = performance.now();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const all = ['core', 'dynamic', 'matching', 'dispatch', 'intake', 'daemon'];
+const all = ['core', 'dynamic', 'matching', 'dispatch', 'intake', 'daemon', 'scale'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 
 console.log(`# Hookline benchmarks\n\nnode ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString()}\n`);
