@@ -68,6 +68,8 @@ export interface ExecutionPlan extends ExecutionIdentity {
   remote: boolean;
   /** Why the command cannot run; `run` turns it into an ERROR outcome with rc 255. */
   refusal: string | null;
+  /** The whole environment the command gets (for REMOTE hooks, the ssh client's): see executor-env.ts. */
+  env: Record<string, string>;
 }
 
 /** Fits the store's `ExecutionResult`, plus the start time. */
@@ -118,11 +120,12 @@ export class Executor {
       hookId: hook.id, hookName: hook.name, eventId: event.id, eventKey: event.key, remote: hook.remote,
       timeoutMs: hook.timeout !== undefined && hook.timeout > 0 ? Math.round(hook.timeout * 1000) : null,
     };
+    const planned = { ...base, env: executionEnvironment(hook.remote ? this.remoteEnv : this.localEnv, base) };
     let line: CommandLine;
     try {
       line = buildCommandLine(hook.arguments, event.document, hook.argumentsStdin);
     } catch (err) {
-      return { ...base, command: hook.command, arguments: [], stdin: null, refusal: (err as Error).message };
+      return { ...planned, command: hook.command, arguments: [], stdin: null, refusal: (err as Error).message };
     }
     if (hook.remote) {
       const host = event.document.HOST;
@@ -131,12 +134,12 @@ export class Executor {
       if (host === undefined || host === null || host === '') refusal = `REMOTE hook: event ${event.id} (${event.key}) has no HOST to run the command on`;
       else if (!validRemoteHost(host)) refusal = `REMOTE hook: HOST ${JSON.stringify(host)} of event ${event.id} is not a host name or address`;
       else if (!resolved.ok) refusal = resolved.reason;
-      if (refusal !== null) return { ...base, command: resolved.path, arguments: line.arguments, stdin: line.stdin, refusal };
+      if (refusal !== null) return { ...planned, command: resolved.path, arguments: line.arguments, stdin: line.stdin, refusal };
       const remoteWords = [resolved.path, ...line.arguments].map(shellQuote);
-      return { ...base, command: this.ssh, arguments: ['-o', 'BatchMode=yes', host as string, ...remoteWords], stdin: line.stdin, refusal: null };
+      return { ...planned, command: this.ssh, arguments: ['-o', 'BatchMode=yes', host as string, ...remoteWords], stdin: line.stdin, refusal: null };
     }
     const resolved = await resolveLocalCommand(hook.command, this.hookBasePath);
-    return { ...base, command: resolved.path, arguments: line.arguments, stdin: line.stdin, refusal: resolved.ok ? null : resolved.reason };
+    return { ...planned, command: resolved.path, arguments: line.arguments, stdin: line.stdin, refusal: resolved.ok ? null : resolved.reason };
   }
 
   /**
@@ -158,7 +161,7 @@ export class Executor {
           detached: true,
           // No stdin text: /dev/null, so a command that reads stdin sees EOF at once.
           stdio: [plan.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-          env: executionEnvironment(plan.remote ? this.remoteEnv : this.localEnv, plan),
+          env: plan.env,
         });
       } catch (err) {
         resolve(this.refused(plan, `command ${plan.command} could not be started: ${(err as Error).message}`, startTime));

@@ -30,8 +30,11 @@ export function executionCallouts(hooks: HooksManager<DaemonHooks>): ExecutionCa
       h.setArgument('command', plan.command);
       h.setArgument('arguments', [...plan.arguments]);
       h.setArgument('stdin', plan.stdin);
+    h.setArgument('env', { ...plan.env });
       await hooks.callCallouts(idx, h);
-      const next = { ...plan, command: String(h.getArgument('command')), arguments: h.getArgument('arguments').map(String), stdin: h.getArgument('stdin') };
+      const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(h.getArgument('env') ?? {})) if (v !== undefined && v !== null) env[k] = String(v);
+    const next = { ...plan, command: String(h.getArgument('command')), arguments: h.getArgument('arguments').map(String), stdin: h.getArgument('stdin'), env };
       const skip = h.getStatus() === NextStep.SKIP;
       h.release();
       return { plan: next, skip };

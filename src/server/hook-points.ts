@@ -67,6 +67,7 @@ export const DAEMON_HOOK_POINTS = {
       command: argument<string>('in/out', 'string', 'the resolved command (for REMOTE hooks, the ssh client)'),
       arguments: argument<string[]>('in/out', 'string[]', 'the command arguments, after $API/$TEMPLATE expansion'),
       stdin: argument<string | null>('in/out', 'string|null', 'what the command reads on stdin (ARGUMENTS_STDIN), or null'),
+      env: argument<Record<string, string>>('in/out', 'object', 'the whole environment the command gets (a minimal PATH, HOME, LANG…, plus HOOKLINE_HOOK_ID, HOOKLINE_HOOK_NAME, HOOKLINE_EVENT_ID, HOOKLINE_EVENT_KEY); for REMOTE hooks, the ssh client\'s'),
     },
     statuses: { SKIP: 'the command does not run; the execution is recorded with status SKIPPED' },
   }),
@@ -85,7 +86,7 @@ export type DaemonHooks = {
   command_processed: { name: string; arguments: Record<string, unknown> | undefined; response: CommandResponse; transport: 'unix' | 'http'; user: string | undefined };
   event_receive: { event: HooklineEvent; source: string; reason: string };
   hook_select: { event: AcceptedEvent; hooks: Hook[] };
-  execution_start: { hook: Hook; event: AcceptedEvent; command: string; arguments: string[]; stdin: string | null };
+  execution_start: { hook: Hook; event: AcceptedEvent; command: string; arguments: string[]; stdin: string | null; env: Record<string, string> };
   execution_finish: { record: ExecutionRecord };
 };
 

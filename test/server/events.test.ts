@@ -170,3 +170,23 @@ test('kill -9 at any moment loses no accepted event: after restart every acknowl
     await second.stop();
   }
 });
+
+test('execution_start callouts can rewrite the environment of a command, or SKIP it so it is recorded without running', async () => {
+  const d = await startDaemon({ config: { 'hooks-libraries': [{ library: 'execution-rewrite.mjs' }] }, libraries: ['execution-rewrite.mjs'] });
+  try {
+    const dir = path.join(d.dir, 'hooks', 'commands');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(fixturesDir, 'daemon-commands', 'print-env.sh'), path.join(dir, 'print-env.sh'));
+    fs.chmodSync(path.join(dir, 'print-env.sh'), 0o755);
+    await d.command({ command: 'hook-create', arguments: { template: 'NAME = env-shown\nTYPE = api\nCOMMAND = print-env.sh\nCALL = one.vm.allocate\n' } });
+    await d.command({ command: 'hook-create', arguments: { template: 'NAME = skip-me\nTYPE = api\nCOMMAND = print-env.sh\nCALL = one.vm.allocate\n' } });
+    await new HooklineClient({ socket: d.socket }).publishApiEvent('one.vm.allocate', [], 1, true);
+    const [shown] = await until('the first hook to run', async () => { const e = await executions(d, 0); return e[0]?.status === 'SUCCESS' ? e : undefined; });
+    assert.equal(shown!.stdout.trim(), 'GREETING=set by execution_start HOOK=env-shown');
+    const [skipped] = await until('the second hook to be recorded', async () => { const e = await executions(d, 1); return e[0] && e[0].status !== 'RUNNING' ? e : undefined; });
+    assert.equal(skipped!.status, 'SKIPPED');
+    assert.equal(skipped!.stdout, '');
+  } finally {
+    await d.stop();
+  }
+});
