@@ -12,26 +12,21 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { CalloutHandle, type HandleOwner, type LibraryRef } from './callout-handle.js';
-import { dispatchAsync, dispatchSync, type DispatchReporter } from './callout-dispatch.js';
-import { compileAsync, compileSync, type AsyncDispatcher, type SyncDispatcher } from './callout-compiler.js';
+import type { DispatchReporter } from './callout-dispatch.js';
+import type { AsyncDispatcher, SyncDispatcher } from './callout-compiler.js';
+import { asyncDispatcherFor, createReporter, resetStatus, syncDispatcherFor, type DispatchMode } from './dispatcher-factory.js';
 import { POST_CALLOUTS, PRE_CALLOUTS, type CalloutEntry, type CalloutManager } from './callout-manager.js';
-import { logCompletion, timedList } from './callout-timing.js';
-import { AsyncCalloutInSyncCall, NoSuchArgument, NoSuchHook } from './errors.js';
-import { checkArgument, type ArgMap, type ArgsOf, type HookPointSpec } from './hook-spec.js';
+import { NoSuchHook } from './errors.js';
+import type { ArgMap, ArgsOf, HookPointSpec } from './hook-spec.js';
 import { HOOKS_MESSAGES } from './hooks-messages.js';
 import { LibraryHandle, type HookMap } from './library-handle.js';
 import { LibraryManagerCollection, type LoadReport } from './library-manager-collection.js';
 import type { LibraryContext, LibraryEntry } from './library-manager.js';
 import { silentLogger } from './logger.js';
 import { logMessage } from './messages.js';
-import { nextStepName } from './next-step.js';
 import { ParkingLots, type ParkingLotHandle } from './parking-lots.js';
 import { CONTEXT_CREATE, CONTEXT_DESTROY, ServerHooks, commandHookName, type HookPoint } from './server-hooks.js';
 
-const resetStatus = (h: CalloutHandle<any>): undefined => {
-  h._status = 0;
-  return undefined;
-};
 
 /** A library set loaded beside the running one; see HooksManager.stageLibraries. */
 export interface LibraryStage {
@@ -96,24 +91,7 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
       this.timing = this.logger.isLevelEnabled('debug');
       this.current.manager.invalidateDispatchers();
     });
-    const logger = this.logger;
-    const failed = options.onCalloutFailure ?? (() => undefined);
-    this.reporter = {
-      calloutError: (point, e, rc) => {
-        failed(point.name, e.lib.name, 'error');
-        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_ERROR, { hook: point.name, library: e.lib.name, rc });
-      },
-      calloutException: (point, e, error) => {
-        failed(point.name, e.lib.name, 'exception');
-        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error });
-      },
-      asyncInSync: (point, e, result) => {
-        Promise.resolve(result).catch(() => undefined);
-        failed(point.name, e.lib.name, 'exception');
-        logMessage(logger, HOOKS_MESSAGES.HOOKS_CALLOUT_EXCEPTION, { hook: point.name, library: e.lib.name, error: new AsyncCalloutInSyncCall(point.name, e.lib.name) });
-      },
-      unsupportedStatus: (point, h) => logMessage(logger, HOOKS_MESSAGES.HOOKS_UNSUPPORTED_STATUS, { hook: point.name, status: nextStepName(h._status) }),
-    };
+    this.reporter = createReporter(this.logger, options.onCalloutFailure ?? (() => undefined));
     const componentHandle = (ref: LibraryRef): LibraryHandle<H> =>
       new LibraryHandle<H>(ref, () => this.current.manager, this.serverHooks, {}, new AbortController().signal, this.logger);
     this.preHandle = componentHandle(PRE_CALLOUTS);
@@ -171,12 +149,8 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     return list;
   }
 
-  private checkInputs(point: HookPoint, h: CalloutHandle<any>): void {
-    for (const [name, spec] of Object.entries(point.spec?.arguments ?? {})) {
-      if (spec.direction === 'out') continue;
-      if (!h.hasArgument(name)) throw new NoSuchArgument(name, point.name);
-      checkArgument(point.name, name, spec, h._args[name]);
-    }
+  private get mode(): DispatchMode {
+    return { strict: this.strict, timing: this.timing, logger: this.logger, reporter: this.reporter };
   }
 
   /**
@@ -187,51 +161,14 @@ export class HooksManager<H extends HookMap = HookMap> implements HandleOwner {
     const list = this.listFor(index);
     const cm = this.current.manager;
     cm.ensureHooks(this.serverHooks.count);
-    if (list === null) return (cm.syncDispatchers[index] = resetStatus);
-    const point = this.serverHooks.point(index);
-    let d: SyncDispatcher;
-    if (this.timing) {
-      d = (h) => {
-        const t0 = performance.now();
-        dispatchSync(point, timedList(point, list, this.logger), h, this.reporter);
-        logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
-      };
-    } else {
-      d = compileSync(point, list, this.reporter);
-    }
-    if (this.strict) {
-      const inner = d;
-      d = (h) => { this.checkInputs(point, h); inner(h); };
-    }
-    return (cm.syncDispatchers[index] = d);
+    return (cm.syncDispatchers[index] = list === null ? resetStatus : syncDispatcherFor(this.serverHooks.point(index), list, this.mode));
   }
 
   private buildAsync(index: number): AsyncDispatcher {
     const list = this.listFor(index);
     const cm = this.current.manager;
     cm.ensureHooks(this.serverHooks.count);
-    if (list === null) return (cm.asyncDispatchers[index] = resetStatus);
-    const point = this.serverHooks.point(index);
-    let d: AsyncDispatcher;
-    if (this.timing) {
-      d = (h) => {
-        const t0 = performance.now();
-        const done = (): void => logCompletion(point, list.length, t0, nextStepName(h._status), this.logger);
-        const p = dispatchAsync(point, timedList(point, list, this.logger), h, this.reporter);
-        if (p === undefined) {
-          done();
-          return undefined;
-        }
-        return p.then(done);
-      };
-    } else {
-      d = compileAsync(point, list, this.reporter);
-    }
-    if (this.strict) {
-      const inner = d;
-      d = (h) => { this.checkInputs(point, h); return inner(h); };
-    }
-    return (cm.asyncDispatchers[index] = d);
+    return (cm.asyncDispatchers[index] = list === null ? resetStatus : asyncDispatcherFor(this.serverHooks.point(index), list, this.mode));
   }
 
   /** Runs the callouts of a hook whose callouts are all synchronous. A callout returning a promise is an error (logged, DROP). */
