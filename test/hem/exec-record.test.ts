@@ -39,7 +39,7 @@ function hookSpec(name: string, command: string, args: string) {
 
 describe('execution records', () => {
   before(() => {
-    for (const f of fs.readdirSync(commandsDir)) fs.chmodSync(path.join(commandsDir, f), 0o755);
+    for (const f of fs.readdirSync(commandsDir)) if (f.endsWith('.sh')) fs.chmodSync(path.join(commandsDir, f), 0o755);
   });
 
   it('records a finished execution with its command, arguments, output, rc and status', async () => {

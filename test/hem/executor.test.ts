@@ -53,7 +53,7 @@ async function waitUntil(condition: () => boolean, what: string): Promise<void> 
 describe('Executor', () => {
   // Git may not have kept the exec bits (a checkout with core.fileMode=false, a copied tree).
   before(() => {
-    for (const f of fs.readdirSync(commandsDir)) fs.chmodSync(path.join(commandsDir, f), 0o755);
+    for (const f of fs.readdirSync(commandsDir)) if (f.endsWith('.sh')) fs.chmodSync(path.join(commandsDir, f), 0o755);
   });
 
   it('records SUCCESS with rc 0, the argv words and both output streams of a relative COMMAND', async () => {

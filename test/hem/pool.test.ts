@@ -27,7 +27,7 @@ function deferred<T = void>() {
 
 describe('ExecutionPool', () => {
   before(() => {
-    for (const f of fs.readdirSync(commandsDir)) fs.chmodSync(path.join(commandsDir, f), 0o755);
+    for (const f of fs.readdirSync(commandsDir)) if (f.endsWith('.sh')) fs.chmodSync(path.join(commandsDir, f), 0o755);
   });
 
   it('runs as many commands at once as its concurrency and never more', async () => {
