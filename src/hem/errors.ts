@@ -77,3 +77,10 @@ export class NoSuchExecutionError extends HemError {
       : `hook ${hookId} has no execution ${executionId} (it may have been removed by LOG_RETENTION)`);
   }
 }
+
+/** Not an error to report: an execution that must wait for an earlier event of its resource, which is being handed back. */
+export class OrderDeferredError extends HemError {
+  constructor(readonly waitingFor: string) {
+    super('HEM_ORDER_DEFERRED', `an earlier event of the same resource (${waitingFor}) must run first`);
+  }
+}

@@ -54,6 +54,16 @@ export const HEM_MESSAGES = defineMessages({
     text: 'an execution of event {event} could not be recorded: {error}; the event is left for redelivery',
     explanation: 'The store refused a record (for example the database is unavailable). The event is not acknowledged, so it is delivered again and its unfinished executions run again, marked interrupted.',
   },
+  HEM_EVENT_DEFERRED: {
+    level: 'debug',
+    text: 'event {event} waits for event {waitingFor} of resource {resource}: handed back for {delayMs} ms',
+    explanation: 'An earlier event of the same resource that triggers one of the same hooks is still unacknowledged, held by another worker (or being handed back after a failure). To keep executions per hook and resource in event order, this event goes back to the queue and is claimed again after the delay. Frequent deferrals mean one resource\'s events arrive faster than its hooks run.',
+  },
+  HEM_ORDER_CHECK_FAILED: {
+    level: 'warn',
+    text: 'could not ask the queue for earlier events of resource {resource} before running event {event}: {error}; the event waits',
+    explanation: 'Before running an event the manager asks the queue which earlier events of its resource are unacknowledged. The queue did not answer (for example nats-server is unreachable), so the event is handed back and tried again later rather than risk running out of order.',
+  },
   HEM_EXECUTION_START_CALLOUT_FAILED: {
     level: 'error',
     text: 'execution_start callouts failed for hook {hook}, event {event}: {error}; running the command as planned',

@@ -16,6 +16,7 @@ import type { Delivery, Queue } from './queue.js';
 import { InvalidDeliveryError, QueueClosedError, QueueError, QueueWriteError } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
 import { serializeQueuedEvent } from './queued-event.js';
+import { eventResource } from '../events/resource.js';
 
 export interface LocalQueueOptions {
   /** Return deliveries held by a previous process to the queue on open. Default true: one daemon per database file. */
@@ -92,8 +93,9 @@ export class LocalQueue implements Queue {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`claim: max must be a positive integer, got ${max}`);
     const now = this.now();
     return this.db.transaction(() => {
-      const rows = this.database.statement('SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE claimed_by IS NULL ORDER BY id LIMIT ?')
-        .all(max) as EventRow[];
+      const rows = this.database.statement(
+        'SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE claimed_by IS NULL AND available_at <= ? ORDER BY id LIMIT ?',
+      ).all(now, max) as EventRow[];
       const mark = this.database.statement('UPDATE events SET claimed_by = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ?');
       return rows.map((row): Delivery => {
         mark.run(workerId, now, row.id);
@@ -102,13 +104,7 @@ export class LocalQueue implements Queue {
           deliveryId: `${row.id}.${attempt}`,
           attempt,
           redelivered: row.attempts > 0,
-          event: {
-            id: String(row.id),
-            key: row.key,
-            kind: row.kind as EventKind,
-            document: JSON.parse(row.document) as Record<string, unknown>,
-            acceptedAt: row.accepted_at,
-          },
+          event: acceptedEvent(row),
         };
       });
     }).immediate();
@@ -119,9 +115,22 @@ export class LocalQueue implements Queue {
     return this.settleDelivery(deliveryId, 'ack', 'DELETE FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL');
   }
 
-  nack(deliveryId: string): Promise<boolean> {
+  nack(deliveryId: string, delayMs = 0): Promise<boolean> {
+    if (!Number.isInteger(delayMs) || delayMs < 0) return Promise.reject(new RangeError(`nack: delayMs must be a whole number of milliseconds, got ${delayMs}`));
     return this.settleDelivery(deliveryId, 'nack',
-      'UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL');
+      'UPDATE events SET claimed_by = NULL, claimed_at = NULL, available_at = ? WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL',
+      [this.now() + delayMs]);
+  }
+
+  async pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]> {
+    this.checkOpen();
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`pendingBefore: max must be a positive integer, got ${max}`);
+    const resource = eventResource(event);
+    if (resource === null) return [];
+    const rows = this.database.statement(
+      'SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE resource = ? AND id < ? ORDER BY id LIMIT ?',
+    ).all(resource, Number(event.id), max) as EventRow[];
+    return rows.map(acceptedEvent);
   }
 
   async releaseWorker(workerId: string): Promise<number> {
@@ -158,9 +167,9 @@ export class LocalQueue implements Queue {
     } catch (err) {
       return Promise.reject(err);
     }
-    const insert = this.database.statement('INSERT INTO events (key, kind, document, accepted_at) VALUES (?, ?, ?, ?)');
+    const insert = this.database.statement('INSERT INTO events (key, kind, document, accepted_at, resource) VALUES (?, ?, ?, ?, ?)');
     return this.batched<AcceptedEvent[]>(rows.length, () => rows.map(({ event, json }): AcceptedEvent => {
-      const { lastInsertRowid } = insert.run(event.key, event.kind, json, acceptedAt);
+      const { lastInsertRowid } = insert.run(event.key, event.kind, json, acceptedAt, eventResource(event));
       return { key: event.key, kind: event.kind, document: event.document, id: String(lastInsertRowid), acceptedAt };
     }), (cause) => {
       logMessage(this.logger, QUEUE_MESSAGES.QUEUE_WRITE_FAILED, { count: rows.length, error: cause as Error });
@@ -168,7 +177,8 @@ export class LocalQueue implements Queue {
     });
   }
 
-  private settleDelivery(deliveryId: string, operation: 'ack' | 'nack', sql: string): Promise<boolean> {
+  /** `sql` takes `params`, then the event id and the attempt. */
+  private settleDelivery(deliveryId: string, operation: 'ack' | 'nack', sql: string, params: unknown[] = []): Promise<boolean> {
     if (!this.open) return Promise.reject(new QueueClosedError(`queue on ${this.database.path}`));
     let id: number, attempt: number;
     try {
@@ -177,7 +187,7 @@ export class LocalQueue implements Queue {
       return Promise.reject(err);
     }
     return this.batched<boolean>(0, () => {
-      const held = this.database.statement(sql).run(id, attempt).changes > 0;
+      const held = this.database.statement(sql).run(...params, id, attempt).changes > 0;
       if (!held) logMessage(this.logger, QUEUE_MESSAGES.QUEUE_STALE_ACK, { deliveryId, operation });
       return held;
     }, (cause) => new QueueError('QUEUE_WRITE_FAILED', `${operation} of delivery ${deliveryId} could not be stored in ${this.database.path}`, { cause }));
@@ -220,7 +230,9 @@ export class LocalQueue implements Queue {
   }
 }
 
-/** Returns the document as JSON, or throws naming what is wrong with the event. */
+function acceptedEvent(row: EventRow): AcceptedEvent {
+  return { id: String(row.id), key: row.key, kind: row.kind as EventKind, document: JSON.parse(row.document) as Record<string, unknown>, acceptedAt: row.accepted_at };
+}
 
 function parseDeliveryId(deliveryId: string): [number, number] {
   const m = /^(\d+)\.(\d+)$/.exec(deliveryId);

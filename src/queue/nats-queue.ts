@@ -21,21 +21,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, Events, ReplayPolicy, RetentionPolicy, StorageType,
-  connect, createInbox, nanos,
+  Events, connect, createInbox, nanos,
   type JetStreamClient, type JetStreamManager, type Msg, type NatsConnection, type PubAck,
 } from 'nats';
-import type { AcceptedEvent, EventKind, HooklineEvent } from '../events/event.js';
+import type { AcceptedEvent, HooklineEvent } from '../events/event.js';
+import { eventResource } from '../events/resource.js';
 import { logMessage } from '../core/messages.js';
 import { silentLogger } from '../core/logger.js';
 import type { Delivery, Queue } from './queue.js';
 import {
-  InvalidDeliveryError, QueueBatchPartialError, QueueClosedError, QueueError,
-  QueueStreamMismatchError, QueueUnavailableError, QueueWriteError,
+  InvalidDeliveryError, QueueBatchPartialError, QueueClosedError, QueueError, QueueUnavailableError, QueueWriteError,
 } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
-import { DEFAULT_SUBJECT_PREFIX, allEventsFilter, checkSubjectPrefix, eventSubject } from './nats-subjects.js';
-import { EVENT_KINDS, serializeQueuedEvent } from './queued-event.js';
+import { DEFAULT_SUBJECT_PREFIX, allEventsFilter, checkSubjectPrefix, eventSubject, resourceFilter } from './nats-subjects.js';
+import { serializeQueuedEvent } from './queued-event.js';
+import {
+  ackInfo, checkMs, checkName, decodeEvent, ensureConsumer, ensureStream, noMessage, retryable, type Settings,
+} from './nats-stream.js';
 
 export interface NatsQueueOptions {
   /** nats-server URL(s), e.g. `nats://127.0.0.1:4222`. */
@@ -55,9 +57,6 @@ export interface NatsQueueOptions {
 
 interface Held { workerId: string; reply: string; sequence: number }
 
-interface Settings { servers: string; stream: string; durable: string; prefix: string; ackWaitMs: number; timeoutMs: number; logger: Logger }
-
-const NAME = /^[A-Za-z0-9_-]+$/;
 /** A publish attempt's share of `timeoutMs`: a request lost with a dropped connection is retried (same Nats-Msg-Id) rather than awaited to the end. */
 const ATTEMPT_MS = 2000;
 /** Events of one batch in flight at once. */
@@ -156,8 +155,36 @@ export class NatsQueue implements Queue {
     return this.settle(deliveryId, 'ack', '+ACK');
   }
 
-  nack(deliveryId: string): Promise<boolean> {
-    return this.settle(deliveryId, 'nack', '-NAK');
+  nack(deliveryId: string, delayMs = 0): Promise<boolean> {
+    if (!Number.isInteger(delayMs) || delayMs < 0) return Promise.reject(new RangeError(`nack: delayMs must be a whole number of milliseconds, got ${delayMs}`));
+    return this.settle(deliveryId, 'nack', delayMs === 0 ? '-NAK' : `-NAK ${JSON.stringify({ delay: nanos(delayMs) })}`);
+  }
+
+  /**
+   * Walks the resource's subject (`<prefix>.<resource>.>`) from the start of the stream: on a
+   * work-queue stream every stored message is unacknowledged, so the messages before `event` are
+   * exactly its resource's earlier pending events. One request when there are none.
+   */
+  async pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]> {
+    this.checkOpen();
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`pendingBefore: max must be a positive integer, got ${max}`);
+    const resource = eventResource(event);
+    if (resource === null) return [];
+    const filter = resourceFilter(this.s.prefix, resource);
+    const before = Number(event.id);
+    const found: AcceptedEvent[] = [];
+    for (let seq = 1; found.length < max;) {
+      // The client's types lack next_by_subj, which nats-server 2.9 understands; the query is sent as is.
+      const query = { seq, next_by_subj: filter };
+      const stored = await this.api('reading earlier events of a resource',
+        () => this.jsm.streams.getMessage(this.s.stream, query).catch(noMessage));
+      if (stored === null || stored.seq >= before) break;
+      try {
+        found.push(decodeEvent(stored.data, stored.seq));
+      } catch { /* a foreign message: the claim that meets it terminates it */ }
+      seq = stored.seq + 1;
+    }
+    return found;
   }
 
   async releaseWorker(workerId: string): Promise<number> {
@@ -227,7 +254,7 @@ export class NatsQueue implements Queue {
     const accepted: AcceptedEvent[] = [];
     for (let from = 0; from < events.length; from += PUBLISH_WINDOW) {
       const window = events.slice(from, from + PUBLISH_WINDOW);
-      const results = await Promise.allSettled(window.map((event, i) => this.publish(eventSubject(this.s.prefix, event.key),
+      const results = await Promise.allSettled(window.map((event, i) => this.publish(eventSubject(this.s.prefix, event.key, eventResource(event)),
         `{"key":${JSON.stringify(event.key)},"kind":${JSON.stringify(event.kind)},"acceptedAt":${acceptedAt},"document":${bodies[from + i]}}`)));
       let failure: unknown = null;
       results.forEach((r, i) => {
@@ -314,13 +341,7 @@ export class NatsQueue implements Queue {
   /** The event in a message, or null (after terminating it) when the message is not one of ours. */
   private decode(msg: Msg, sequence: number): AcceptedEvent | null {
     try {
-      const body = JSON.parse(Buffer.from(msg.data).toString('utf8')) as Record<string, unknown>;
-      const { key, kind, document, acceptedAt } = body;
-      if (typeof key !== 'string' || typeof kind !== 'string' || !EVENT_KINDS.has(kind) || typeof acceptedAt !== 'number'
-        || typeof document !== 'object' || document === null || Array.isArray(document)) {
-        throw new Error('expected {key, kind, acceptedAt, document}');
-      }
-      return { id: String(sequence), key, kind: kind as EventKind, document: document as Record<string, unknown>, acceptedAt };
+      return decodeEvent(msg.data, sequence);
     } catch (error) {
       logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_FOREIGN_MESSAGE, { sequence, subject: msg.subject, stream: this.s.stream, error });
       msg.respond('+TERM');
@@ -400,79 +421,3 @@ export class NatsQueue implements Queue {
   }
 }
 
-/** Work-queue retention: a message leaves the stream when acknowledged, which is exactly "leaves the queue". */
-async function ensureStream(jsm: JetStreamManager, s: Settings): Promise<void> {
-  const filter = allEventsFilter(s.prefix);
-  let info = await jsm.streams.info(s.stream).catch(notFound);
-  if (info === null) {
-    try {
-      info = await jsm.streams.add({
-        name: s.stream, subjects: [filter], retention: RetentionPolicy.Workqueue, storage: StorageType.File,
-        // Refuse new events rather than drop accepted ones when a limit is set and reached.
-        discard: DiscardPolicy.New, duplicate_window: nanos(120_000),
-      });
-      logMessage(s.logger, QUEUE_MESSAGES.QUEUE_NATS_STREAM_CREATED, { stream: s.stream, subjects: filter });
-    } catch {
-      info = await jsm.streams.info(s.stream); // another daemon created it first
-    }
-  }
-  if (info.config.retention !== RetentionPolicy.Workqueue) {
-    throw new QueueStreamMismatchError(s.stream, `has ${info.config.retention} retention`, 'workqueue retention (events leave the stream when acknowledged)');
-  }
-  if (!info.config.subjects?.includes(filter)) {
-    throw new QueueStreamMismatchError(s.stream, `has subjects ${JSON.stringify(info.config.subjects ?? [])}`, `them to include ${filter}`);
-  }
-}
-
-/** Creates the shared durable consumer, or updates its ack wait; JetStream makes this idempotent. */
-async function ensureConsumer(jsm: JetStreamManager, s: Settings): Promise<void> {
-  const filter = allEventsFilter(s.prefix);
-  try {
-    await jsm.consumers.add(s.stream, {
-      durable_name: s.durable, ack_policy: AckPolicy.Explicit, ack_wait: nanos(s.ackWaitMs), max_deliver: -1,
-      deliver_policy: DeliverPolicy.All, replay_policy: ReplayPolicy.Instant, filter_subject: filter,
-    });
-  } catch (cause) {
-    throw new QueueStreamMismatchError(s.stream, `refused the consumer ${s.durable} (${(cause as Error).message})`,
-      `a pull consumer with explicit ack on ${filter}`);
-  }
-}
-
-function notFound(err: unknown): null {
-  const code = (err as { api_error?: { err_code?: number } }).api_error?.err_code;
-  if (code === 10059) return null; // stream not found
-  throw err;
-}
-
-function noMessage(err: unknown): null {
-  if ((err as { api_error?: { err_code?: number } }).api_error?.err_code === 10037) return null; // no message found
-  throw err;
-}
-
-/** Lost or unanswered requests and JetStream not (yet) listening; refusals by the JetStream API (limits, …) are final. */
-function retryable(err: unknown): boolean {
-  const { code, api_error } = err as { code?: string; api_error?: unknown };
-  if (api_error !== undefined) return false;
-  return code === 'TIMEOUT' || code === '503' || code === 'DISCONNECT' || code === 'CONNECTION_REFUSED';
-}
-
-/** Delivery count and stream sequence from a JetStream ack subject (both the 9- and the 12-token forms). */
-function ackInfo(reply: string): { deliveryCount: number; sequence: number } | null {
-  const t = reply.split('.');
-  if (t[0] !== '$JS' || t[1] !== 'ACK') return null;
-  const at = t.length === 9 ? 4 : t.length >= 11 ? 6 : -1;
-  if (at < 0) return null;
-  return { deliveryCount: Number(t[at]), sequence: Number(t[at + 1]) };
-}
-
-/** Returns the document as JSON, or throws naming what is wrong with the event (the same rules as the local queue). */
-
-function checkName(what: string, name: string): string {
-  if (typeof name !== 'string' || !NAME.test(name)) throw new RangeError(`${what} ${JSON.stringify(name)} must be a JetStream name of A-Z a-z 0-9 _ -`);
-  return name;
-}
-
-function checkMs(what: string, ms: number): number {
-  if (!Number.isInteger(ms) || ms < 100) throw new RangeError(`${what} must be a whole number of milliseconds, at least 100, got ${ms}`);
-  return ms;
-}

@@ -1,11 +1,16 @@
 /**
- * The NATS subject an event is published under, derived from its key so that
- * subject filters select events the way key prefixes do (DESIGN §5). The
- * mapping is injective: distinct canonical keys never share a subject (a bus
- * key's trailing blank is ignored, as `parseKey` does). The full key and
- * document travel in the message body; the subject is only for selection.
+ * The NATS subject an event is published under: `<prefix>.<resource>.<key…>`.
+ * The resource token (the event's `eventResource`, escaped, or `%` for none)
+ * comes first, at a fixed position, so that `<prefix>.<resource>.>` selects
+ * one resource's events: that is how workers find the earlier unacknowledged
+ * events of a resource (`NatsQueue.pendingBefore`). The key tokens follow, so
+ * that subject filters select events the way key prefixes do (DESIGN §5):
+ * `<prefix>.*.api.one.vm.>`. The key part is injective: distinct canonical
+ * keys never share it (a bus key's trailing blank is ignored, as `parseKey`
+ * does). The full key and document travel in the message body; the subject
+ * is only for selection.
  *
- * | key                                   | subject (after the prefix)          |
+ * | key                                   | key tokens (after `<prefix>.<resource>.`) |
  * | ------------------------------------- | ----------------------------------- |
  * | `EVENT API one.vm.allocate 1`         | `api.one.vm.allocate.1`             |
  * | `EVENT STATE VM/ACTIVE/RUNNING`       | `state.VM.ACTIVE.RUNNING`           |
@@ -53,9 +58,19 @@ export function checkSubjectPrefix(prefix: string): string {
   return prefix;
 }
 
-/** The subject for an event key; keys outside the grammar map to `raw.<key>`. */
-export function eventSubject(prefix: string, key: string): string {
-  return `${prefix}.${keyTokens(key).join('.')}`;
+/** The subject for an event key and the resource it concerns; keys outside the grammar map to `raw.<key>`. */
+export function eventSubject(prefix: string, key: string, resource: string | null): string {
+  return `${prefix}.${resourceToken(resource)}.${keyTokens(key).join('.')}`;
+}
+
+/** The filter that selects every event of one resource. */
+export function resourceFilter(prefix: string, resource: string): string {
+  return `${prefix}.${resourceToken(resource)}.>`;
+}
+
+/** A resource's token; `%` (the token of an empty part) for none, as a resource is never empty. */
+function resourceToken(resource: string | null): string {
+  return subjectToken(resource ?? '');
 }
 
 /** The filter that selects every event under `prefix`. */

@@ -33,8 +33,18 @@ export interface Queue {
   claim(workerId: string, max: number): Promise<Delivery[]>;
   /** Done with the event: it leaves the queue. False when the delivery is no longer held (it was released or acked). */
   ack(deliveryId: string): Promise<boolean>;
-  /** Give the event back for redelivery. False when the delivery is no longer held. */
-  nack(deliveryId: string): Promise<boolean>;
+  /**
+   * Give the event back for redelivery, at once or after `delayMs` (no worker can claim it before).
+   * False when the delivery is no longer held.
+   */
+  nack(deliveryId: string, delayMs?: number): Promise<boolean>;
+  /**
+   * Events of `event`'s resource (`eventResource`) accepted before it and not yet acknowledged,
+   * whether held by a worker or waiting, oldest first, at most `max`; none for an event without a
+   * resource. Whatever process asks, the answer comes from the queue itself, which is how workers
+   * that share a queue keep executions per hook and resource in order (see the HEM).
+   */
+  pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]>;
   /** A worker died: every delivery it holds goes back to the queue, to be redelivered. Returns how many. */
   releaseWorker(workerId: string): Promise<number>;
   /** Events accepted and not yet acknowledged (held or waiting). */

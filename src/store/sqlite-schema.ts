@@ -61,6 +61,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX events_by_claim ON events (claimed_by, id);
   `,
+  // 2: per-resource ordering (the resource an event concerns) and delayed redelivery
+  `
+  ALTER TABLE events ADD COLUMN resource TEXT;
+  ALTER TABLE events ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX events_by_resource ON events (resource, id) WHERE resource IS NOT NULL;
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

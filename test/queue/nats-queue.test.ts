@@ -2,7 +2,7 @@ import { describe, it, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiscardPolicy, RetentionPolicy, StorageType, type NatsConnection } from 'nats';
 import { NatsQueue, type NatsQueueOptions } from '../../src/queue/nats-queue.js';
-import { eventSubject, partOfToken, subjectToken } from '../../src/queue/nats-subjects.js';
+import { eventSubject, partOfToken, resourceFilter, subjectToken } from '../../src/queue/nats-subjects.js';
 import type { Delivery } from '../../src/queue/queue.js';
 import type { HooklineEvent } from '../../src/events/event.js';
 import { captureLog } from '../support/log-capture.js';
@@ -12,16 +12,22 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 
 describe('NATS subjects', () => {
   it('derive from the key so that key prefixes become subject filters', () => {
-    assert.equal(eventSubject('hookline.events', 'EVENT API one.vm.allocate 1'), 'hookline.events.api.one.vm.allocate.1');
-    assert.equal(eventSubject('hookline.events', 'EVENT STATE VM/ACTIVE/RUNNING'), 'hookline.events.state.VM.ACTIVE.RUNNING');
-    assert.equal(eventSubject('hookline.events', 'EVENT SERVICE 7'), 'hookline.events.service.7');
-    assert.equal(eventSubject('hookline.events', 'RETRY'), 'hookline.events.retry');
-    assert.equal(eventSubject('p', 'EVENT VM 42/ACTIVE/RUNNING'), 'p.state.VM.ACTIVE.RUNNING.42');
+    assert.equal(eventSubject('hookline.events', 'EVENT API one.vm.allocate 1', null), 'hookline.events.%.api.one.vm.allocate.1');
+    assert.equal(eventSubject('hookline.events', 'EVENT STATE VM/ACTIVE/RUNNING', 'VM/42'), 'hookline.events.VM%2F42.state.VM.ACTIVE.RUNNING');
+    assert.equal(eventSubject('hookline.events', 'EVENT SERVICE 7', 'SERVICE/7'), 'hookline.events.SERVICE%2F7.service.7');
+    assert.equal(eventSubject('hookline.events', 'RETRY', null), 'hookline.events.%.retry');
+    assert.equal(eventSubject('p', 'EVENT VM 42/ACTIVE/RUNNING', 'VM/42'), 'p.VM%2F42.state.VM.ACTIVE.RUNNING.42');
+  });
+
+  it('put the resource at a fixed place, so that one filter selects all of its events', () => {
+    assert.equal(resourceFilter('p', 'VM/42'), 'p.VM%2F42.>');
+    assert.ok(eventSubject('p', 'EVENT API one.vm.action 1', 'VM/42').startsWith('p.VM%2F42.'));
+    assert.ok(!eventSubject('p', 'EVENT API one.vm.action 1', 'VM/420').startsWith('p.VM%2F42.'));
   });
 
   it('write an empty LCM state as the lone token % and escape what subjects cannot hold', () => {
-    assert.equal(eventSubject('p', 'EVENT STATE HOST/ERROR/'), 'p.state.HOST.ERROR.%');
-    assert.equal(eventSubject('p', 'EVENT  odd  key'), 'p.raw.EVENT%20%20odd%20%20key');
+    assert.equal(eventSubject('p', 'EVENT STATE HOST/ERROR/', 'HOST/1'), 'p.HOST%2F1.state.HOST.ERROR.%');
+    assert.equal(eventSubject('p', 'EVENT  odd  key', null), 'p.%.raw.EVENT%20%20odd%20%20key');
     for (const part of ['a.b', '*', '>', 'a b', '%', 'é', '']) {
       const token = subjectToken(part);
       assert.match(token, /^[A-Za-z0-9_%-]+$/, part);
@@ -32,9 +38,9 @@ describe('NATS subjects', () => {
   it('give distinct keys distinct subjects', () => {
     const keys = ['EVENT API a.b 1', 'EVENT API a%2Eb 1', 'EVENT API a..b 1', 'EVENT STATE HOST/ERROR/', 'EVENT STATE HOST/ERROR/%',
       'EVENT VM 1/A/B', 'EVENT STATE VM/A/B/1', 'EVENT STATE VM/A/B', 'EVENT SERVICE 1', 'RETRY', 'EVENT  raw'];
-    const subjects = keys.map((k) => eventSubject('p', k));
+    const subjects = keys.map((k) => eventSubject('p', k, null));
     assert.equal(new Set(subjects).size, keys.length - 1); // the two by-id forms of one state change agree
-    assert.equal(eventSubject('p', 'EVENT VM 1/A/B'), eventSubject('p', 'EVENT STATE VM/A/B/1'));
+    assert.equal(eventSubject('p', 'EVENT VM 1/A/B', null), eventSubject('p', 'EVENT STATE VM/A/B/1', null));
   });
 });
 
@@ -125,11 +131,11 @@ if (url !== null) {
       assert.equal(await b.depth(), 0);
     });
 
-    it('lets a subject filter on state.VM.> select only the VM state events', async () => {
+    it('lets a subject filter on *.state.VM.> select only the VM state events', async () => {
       const names = streams.next();
       const queue = await openOn(names);
       const nc = await connect();
-      const filter = `${names.subjectPrefix}.state.VM.>`;
+      const filter = `${names.subjectPrefix}.*.state.VM.>`;
       const tapped: string[] = [];
       const tap = nc.subscribe(filter, { callback: (_err, msg) => { tapped.push(JSON.parse(msg.string()).key); } });
       await nc.flush();
@@ -138,8 +144,8 @@ if (url !== null) {
       const jsm = await nc.jetstreamManager();
       const info = await jsm.streams.info(names.stream, { subjects_filter: filter });
       assert.deepEqual(info.state.subjects, {
-        [`${names.subjectPrefix}.state.VM.PENDING.LCM_INIT`]: 1,
-        [`${names.subjectPrefix}.state.VM.ACTIVE.LCM_INIT`]: 1,
+        [`${names.subjectPrefix}.VM%2F1.state.VM.PENDING.LCM_INIT`]: 1,
+        [`${names.subjectPrefix}.VM%2F2.state.VM.ACTIVE.LCM_INIT`]: 1,
       });
       await eventually('the tap sees both VM events', async () => (tapped.length >= 2 ? true : undefined));
       await nc.flush();
@@ -202,7 +208,7 @@ if (url !== null) {
       const log = captureLog();
       const queue = await openOn(names, { logger: log.logger });
       const nc = await connect();
-      await nc.jetstream().publish(`${names.subjectPrefix}.api.x.1`, 'not json');
+      await nc.jetstream().publish(`${names.subjectPrefix}.%.api.x.1`, 'not json');
       await nc.close();
       const accepted = await queue.enqueue(apiEvent(1));
       const deliveries = await queue.claim('w', 10);

@@ -4,8 +4,8 @@
  */
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Queue } from '../../src/queue/queue.js';
-import type { HooklineEvent } from '../../src/events/event.js';
+import type { Delivery, Queue } from '../../src/queue/queue.js';
+import type { AcceptedEvent, HooklineEvent } from '../../src/events/event.js';
 
 export type QueueFactory = () => Promise<Queue>;
 
@@ -19,6 +19,11 @@ export function apiEvent(n: number): HooklineEvent {
 
 export function stateEvent(id: number, state = 'PENDING'): HooklineEvent {
   return { key: `EVENT STATE VM/${state}/LCM_INIT`, kind: 'state', document: { RESOURCE: 'VM', ID: id, STATE: state, LCM_STATE: 'LCM_INIT' } };
+}
+
+/** A call on VM `id` (its document names the object), so it concerns the same resource as the VM's state changes. */
+export function vmCallEvent(id: number): HooklineEvent {
+  return { key: 'EVENT API one.vm.action 1', kind: 'api', document: { CALL: 'one.vm.action', PARAMETERS: ['resume', id], SUCCESS: true, OBJECT: { ID: id } } };
 }
 
 export function queueContract(name: string, makeQueue: QueueFactory): void {
@@ -142,6 +147,44 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       await queue.enqueue(apiEvent(1));
       const age = await queue.oldestPendingAge();
       assert.ok(age !== null && age >= 0);
+    });
+
+    it('lists the unacknowledged events of a resource accepted before an event, held or waiting, oldest first', async () => {
+      const [s1, other, s2, , s3, s4] = await queue.enqueueMany([
+        stateEvent(7), stateEvent(8), stateEvent(7, 'ACTIVE'), apiEvent(1), vmCallEvent(7), stateEvent(7, 'DONE'),
+      ]);
+      const [held] = await queue.claim('w', 1);
+      assert.equal(held!.event.id, s1!.id);
+      const ids = async (e: AcceptedEvent, max = 10): Promise<string[]> => (await queue.pendingBefore(e, max)).map((p) => p.id);
+      assert.deepEqual(await queue.pendingBefore(s4!, 10), [s1, s2, s3], 'state changes and calls on VM 7, not VM 8 nor the user call');
+      assert.deepEqual(await ids(s4!, 2), [s1!.id, s2!.id]);
+      assert.deepEqual(await ids(s1!), []);
+      assert.deepEqual(await ids(other!), []);
+      assert.equal(await queue.ack(held!.deliveryId), true);
+      assert.deepEqual(await ids(s4!), [s2!.id, s3!.id], 'an acknowledged event is no longer pending');
+    });
+
+    it('lists nothing before an event that concerns no resource', async () => {
+      const [a, b] = await queue.enqueueMany([apiEvent(1), apiEvent(2)]);
+      assert.deepEqual(await queue.pendingBefore(b!, 10), []);
+      assert.deepEqual(await queue.pendingBefore(a!, 10), []);
+    });
+
+    it('holds a nacked event back for the delay asked, then redelivers it', async () => {
+      const [first, second] = await queue.enqueueMany([apiEvent(1), apiEvent(2)]);
+      const [d] = await queue.claim('w', 1);
+      assert.equal(d!.event.id, first!.id);
+      assert.equal(await queue.nack(d!.deliveryId, 1500), true);
+      const now = await queue.claim('w', 10);
+      assert.deepEqual(now.map((x) => x.event.id), [second!.id], 'the delayed event is not offered at once');
+      let again: Delivery | undefined;
+      for (let i = 0; i < 100 && again === undefined; i++) {
+        [again] = await queue.claim('w', 10);
+        if (again === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(again?.event.id, first!.id);
+      assert.equal(again?.redelivered, true);
+      await assert.rejects(queue.nack(again!.deliveryId, -1), RangeError);
     });
 
     it('refuses events after close with QUEUE_CLOSED', async () => {

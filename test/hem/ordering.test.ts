@@ -1,0 +1,186 @@
+/**
+ * Executions per hook and resource run in event order even when two workers
+ * (two Hook Execution Managers) share one queue and one store: on SQLite with
+ * the local queue, and on PostgreSQL with NATS JetStream, each worker with its
+ * own connections as two daemons would have. Real child processes record when
+ * they start and end in a file both workers append to.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HookExecutionManager } from '../../src/hem/hook-execution-manager.js';
+import { Executor } from '../../src/hem/executor.js';
+import { parseHookTemplate } from '../../src/hem/template-validator.js';
+import { SqliteDatabase } from '../../src/store/sqlite-database.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { LocalQueue } from '../../src/queue/local-queue.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import { NatsQueue } from '../../src/queue/nats-queue.js';
+import type { Queue } from '../../src/queue/queue.js';
+import type { Store } from '../../src/store/store.js';
+import type { AcceptedEvent, HooklineEvent } from '../../src/events/event.js';
+import { tempDir } from '../support/paths.js';
+import { testPostgresUrl, TestSchemas } from '../support/postgres.js';
+import { testNatsUrl, TestStreams, eventually } from '../support/nats.js';
+
+interface Worker { store: Store; queue: Queue }
+interface Backend { workers: [Worker, Worker]; close(): Promise<void> }
+
+/** A hook command that appends "start|end <label> <event id>" to `log`, sleeping in between. */
+function recorder(dir: string, log: string, sleepSeconds: number): void {
+  fs.writeFileSync(path.join(dir, 'rec.sh'),
+    `#!/bin/sh\necho "start $1 $HOOKLINE_EVENT_ID" >> ${log}\nsleep ${sleepSeconds}\necho "end $1 $HOOKLINE_EVENT_ID" >> ${log}\n`, { mode: 0o755 });
+}
+
+function stateHook(name: string, state: string): string {
+  return `NAME = ${name}\nTYPE = state\nRESOURCE = VM\nON = CUSTOM\nSTATE = ${state}\nLCM_STATE = LCM_INIT\nCOMMAND = rec.sh\nARGUMENTS = ${name}\n`;
+}
+
+function vmEvent(id: number, state: string, n: number): HooklineEvent {
+  return { key: `EVENT STATE VM/${state}/LCM_INIT`, kind: 'state', document: { RESOURCE: 'VM', ID: id, STATE: state, LCM_STATE: 'LCM_INIT', N: n } };
+}
+
+interface Line { phase: 'start' | 'end'; label: string; eventId: string }
+function readLog(log: string): Line[] {
+  if (!fs.existsSync(log)) return [];
+  return fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
+    const [phase, label, eventId] = l.split(' ');
+    return { phase: phase as Line['phase'], label: label!, eventId: eventId! };
+  });
+}
+
+async function startWorkers(backend: Backend, commands: string, concurrency: number): Promise<HookExecutionManager[]> {
+  return Promise.all(backend.workers.map((w, i) => HookExecutionManager.start({
+    store: w.store, queue: w.queue, executor: new Executor({ hookBasePath: commands }), concurrency,
+    workerId: `worker-${i}`, pollMs: 50, retryDelayMs: 20,
+  })));
+}
+
+function orderingSuite(name: string, open: () => Promise<Backend>): void {
+  describe(`ordering per hook and resource across two workers: ${name}`, () => {
+    it('runs one resource\'s executions of a hook one after the other, in event order, whichever worker claims them', async () => {
+      const backend = await open();
+      const dir = tempDir();
+      const log = path.join(dir, 'ran.log');
+      recorder(dir, log, 0.05);
+      const hems: HookExecutionManager[] = [];
+      try {
+        await backend.workers[0].store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
+        // Three VMs, eight events each, interleaved: 0 1 2 0 1 2 …
+        const events = Array.from({ length: 24 }, (_, n) => vmEvent(n % 3, 'PENDING', n));
+        const accepted = await backend.workers[0].queue.enqueueMany(events);
+        hems.push(...await startWorkers(backend, dir, 3));
+        await eventually('all 24 executions to end', async () => (readLog(log).filter((l) => l.phase === 'end').length >= 24 ? true : undefined), 60_000);
+        const lines = readLog(log);
+        const vmOf = new Map(accepted.map((e) => [e.id, e.document.ID as number]));
+        for (const vm of [0, 1, 2]) {
+          const mine = lines.filter((l) => vmOf.get(l.eventId) === vm);
+          const expected = accepted.filter((e) => e.document.ID === vm).flatMap((e) => [`start ${e.id}`, `end ${e.id}`]);
+          assert.deepEqual(mine.map((l) => `${l.phase} ${l.eventId}`), expected, `VM ${vm}: each execution ends before the next starts, in event order`);
+        }
+        assert.ok(hems.every((h) => h.busy.running === 0));
+      } finally {
+        for (const h of hems) await h.close();
+        await backend.close();
+      }
+    });
+
+    it('does not hold back a resource\'s event whose hooks differ from those of the earlier event still running', async () => {
+      const backend = await open();
+      const dir = tempDir();
+      const log = path.join(dir, 'ran.log');
+      recorder(dir, log, 1);
+      const hems: HookExecutionManager[] = [];
+      try {
+        await backend.workers[0].store.createHook(parseHookTemplate(stateHook('pending', 'PENDING')));
+        await backend.workers[0].store.createHook(parseHookTemplate(stateHook('active', 'ACTIVE')));
+        const [first, second] = await backend.workers[0].queue.enqueueMany([vmEvent(5, 'PENDING', 0), vmEvent(5, 'ACTIVE', 1)]);
+        hems.push(...await startWorkers(backend, dir, 2));
+        await eventually('both executions to end', async () => (readLog(log).filter((l) => l.phase === 'end').length >= 2 ? true : undefined), 30_000);
+        const order = readLog(log).map((l) => `${l.phase} ${l.eventId}`);
+        assert.ok(order.indexOf(`start ${second!.id}`) < order.indexOf(`end ${first!.id}`),
+          `the ACTIVE hook ran while the PENDING hook still ran: ${order.join(', ')}`);
+      } finally {
+        for (const h of hems) await h.close();
+        await backend.close();
+      }
+    });
+  });
+}
+
+orderingSuite('SQLite + local queue', async () => {
+  const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
+  const store = new SqliteStore(database);
+  const queue = new LocalQueue(database);
+  database.release();
+  const worker = { store, queue };
+  return { workers: [worker, worker], close: async () => { await queue.close(); await store.close(); } };
+});
+
+const pgUrl = await testPostgresUrl('the ordering tests on PostgreSQL + NATS');
+const natsUrl = await testNatsUrl('the ordering tests on PostgreSQL + NATS');
+if (pgUrl !== null && natsUrl !== null) {
+  const schemas = new TestSchemas(pgUrl);
+  const streams = new TestStreams(natsUrl);
+  after(async () => { await schemas.dropAll(); await streams.deleteAll(); });
+  orderingSuite('PostgreSQL + NATS JetStream', async () => {
+    const schema = schemas.next();
+    const names = streams.next();
+    const worker = async (): Promise<Worker> => ({
+      store: await PostgresStore.open({ url: pgUrl, schema }),
+      queue: await NatsQueue.open({ servers: natsUrl, ...names, ackWaitMs: 1000 }),
+    });
+    const workers: [Worker, Worker] = [await worker(), await worker()];
+    return {
+      workers,
+      close: async () => { for (const w of workers) { await w.queue.close(); await w.store.close(); } },
+    };
+  });
+}
+
+describe('ordering when a record cannot be stored', () => {
+  it('runs a later event of the resource only after the earlier one, handed back because its record failed, has run again', async () => {
+    const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
+    const real = new SqliteStore(database);
+    const queue = new LocalQueue(database);
+    database.release();
+    // The real store, failing the first begin of one event as an unreachable database would.
+    let failFor: string | null = null;
+    const store = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'beginExecution') {
+          return (execution: Parameters<Store['beginExecution']>[0]) => {
+            if (execution.eventId === failFor) {
+              failFor = null;
+              return Promise.reject(Object.assign(new Error('database unavailable'), { code: 'STORE_UNAVAILABLE' }));
+            }
+            return target.beginExecution(execution);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const dir = tempDir();
+    const log = path.join(dir, 'ran.log');
+    recorder(dir, log, 0.01);
+    let hem: HookExecutionManager | undefined;
+    try {
+      await store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
+      const accepted: AcceptedEvent[] = await queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(1, 'PENDING', 1), vmEvent(1, 'PENDING', 2)]);
+      failFor = accepted[0]!.id;
+      hem = await HookExecutionManager.start({
+        store, queue, executor: new Executor({ hookBasePath: dir }), concurrency: 1, workerId: 'w', pollMs: 20, retryDelayMs: 50,
+      });
+      await eventually('three executions to end', async () => (readLog(log).filter((l) => l.phase === 'end').length >= 3 ? true : undefined), 30_000);
+      assert.equal(failFor, null, 'the first begin did fail');
+      assert.deepEqual(readLog(log).filter((l) => l.phase === 'start').map((l) => l.eventId), accepted.map((e) => e.id));
+      assert.ok(hem.busy.deferred >= 1, 'the later events were handed back to wait');
+    } finally {
+      await hem?.close();
+      await queue.close();
+      await real.close();
+    }
+  });
+});
