@@ -177,6 +177,7 @@ export class EventService {
     return {
       queueDepth: await this.queue.depth(),
       oldestPendingSeconds: age === null ? 0 : age / 1000,
+      eventsDeferred: this.hem.busy.deferred,
       ...(this.bus === undefined ? {} : { busPublished: this.bus.stats.published, busDropped: this.bus.stats.dropped }),
     };
   }

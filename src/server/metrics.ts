@@ -35,6 +35,8 @@ class Counter {
 export interface Gauges {
   queueDepth: number;
   oldestPendingSeconds: number;
+  /** Events this worker handed back to keep per-(hook, resource) order. */
+  eventsDeferred: number;
   busPublished?: number;
   busDropped?: number;
 }
@@ -85,6 +87,8 @@ export class Metrics {
     out.push('# HELP hookline_queue_depth Events accepted and not yet acknowledged.', '# TYPE hookline_queue_depth gauge', `hookline_queue_depth ${g.queueDepth}`);
     out.push('# HELP hookline_queue_oldest_pending_seconds Age of the oldest event not yet acknowledged (0 when none).', '# TYPE hookline_queue_oldest_pending_seconds gauge',
       `hookline_queue_oldest_pending_seconds ${g.oldestPendingSeconds}`);
+    out.push('# HELP hookline_events_deferred_total Events handed back to the queue to wait for an earlier event of the same hook and resource.',
+      '# TYPE hookline_events_deferred_total counter', `hookline_events_deferred_total ${g.eventsDeferred}`);
     if (g.busPublished !== undefined) {
       out.push('# HELP hookline_bus_messages_total ZeroMQ bus messages, by outcome.', '# TYPE hookline_bus_messages_total counter',
         `hookline_bus_messages_total{outcome="published"} ${g.busPublished}`, `hookline_bus_messages_total{outcome="dropped"} ${g.busDropped ?? 0}`);

@@ -131,6 +131,45 @@ if (pgUrl !== null && natsUrl !== null) {
     }
   });
 
+  test('per-resource order across workers: after kill -9 of the worker running a VM\'s event, its next event waits for the re-run', async () => {
+    const db = await freshDatabase();
+    const config = scaled(db.url);
+    const a = await startDaemon({ config });
+    const b = await startDaemon({ config });
+    try {
+      const shared = path.join(tempDir(), 'ran.txt');
+      installRecorder([a, b], shared, 2);
+      const lines = (): string[][] => (fs.existsSync(shared) ? fs.readFileSync(shared, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : []);
+      await a.command({ command: 'hook-create', arguments: { template: 'NAME = running\nTYPE = state\nRESOURCE = VM\nON = RUNNING\nCOMMAND = rec.sh\n' } });
+      const client = new HooklineClient({ socket: a.socket });
+      const first = await client.publishStateEvent('VM', 9, 'ACTIVE', 'RUNNING');
+      const runner = await until('a worker to start the first event', async () => {
+        const line = lines().find(([phase, id]) => phase === 'start' && id === first);
+        return line === undefined ? undefined : Number(line[2]);
+      });
+      const [victim, survivor] = runner === a.child.pid ? [a, b] : [b, a];
+      const second = await new HooklineClient({ socket: survivor.socket }).publishStateEvent('VM', 9, 'ACTIVE', 'RUNNING');
+      await until('the survivor to hand the second event back while the first is held elsewhere', async () => {
+        const status = (await survivor.command({ command: 'status-get' })).arguments as { executions: { deferred: number } };
+        return status.executions.deferred > 0 ? true : undefined;
+      });
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      await until('the second event to have run', async () => (lines().some(([phase, id]) => phase === 'end' && id === second) ? true : undefined), 60_000);
+      // The victim's command is orphaned by the kill, not killed: it may still write its "end" line (see docs/scale-out.md).
+      const seen = lines().map(([phase, id, pid]) => `${phase} ${id} ${pid === String(victim.child.pid) ? 'victim' : 'survivor'}`);
+      assert.deepEqual(seen.filter((l) => l.endsWith('survivor')), [`start ${first} survivor`, `end ${first} survivor`, `start ${second} survivor`, `end ${second} survivor`]);
+      assert.deepEqual(seen.filter((l) => l.endsWith('victim') && l.startsWith('start')), [`start ${first} victim`]);
+      assert.ok(seen.indexOf(`start ${first} victim`) < seen.indexOf(`start ${first} survivor`));
+      const done = await successes(survivor);
+      assert.deepEqual(done.map((e) => [e.eventId, e.interrupted]).sort(), [[first, true], [second, false]].sort());
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  });
+
   test('PostgreSQL briefly unavailable: status-get says so, events wait in the queue, and all run once it is back', async () => {
     const db = await freshDatabase();
     const proxy = await TcpProxy.start(db.url, 5432);
