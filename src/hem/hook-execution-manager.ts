@@ -14,7 +14,6 @@ import type { Logger } from 'pino';
 import { silentLogger } from '../core/logger.js';
 import { logMessage } from '../core/messages.js';
 import type { AcceptedEvent } from '../events/event.js';
-import { eventResource } from '../events/resource.js';
 import type { Queue, Delivery } from '../queue/queue.js';
 import type { Store } from '../store/store.js';
 import type { Executor, ExecutionPlan } from './executor.js';
@@ -23,6 +22,7 @@ import type { ExecutionRecord, Hook } from './hook.js';
 import { HookIndex } from './hook-matcher.js';
 import { HEM_MESSAGES } from './messages.js';
 import { NoSuchExecutionError, OrderDeferredError } from './errors.js';
+import { ResourceOrder, orderKey } from './resource-order.js';
 
 /** Where the component (the daemon) takes part in execution: its hook points. */
 export interface ExecutionCallouts {
@@ -62,20 +62,6 @@ export interface HookExecutionManagerOptions {
   retryDelayMs?: number;
 }
 
-/** Earlier unacknowledged events of a resource that are looked at (beyond this worker's own) before running an event. */
-const ORDER_LOOKBACK = 16;
-/** A deferred event comes back after 25 ms, doubling with each delivery, at most 1 s. */
-const DEFER_BASE_MS = 25;
-const DEFER_MAX_MS = 1000;
-
-/** The pool key: a hook and the resource its event concerns (an event without one is a resource of its own). */
-function orderKey(hookId: number, event: AcceptedEvent): string {
-  return `${hookId}|${eventResource(event) ?? `event/${event.id}`}`;
-}
-
-/** An event this worker holds: the hooks it runs, and whether one of their records failed (it will be handed back). */
-interface HeldEvent { resource: string | null; hooks: readonly Hook[]; failed: boolean }
-
 export class HookExecutionManager {
   private readonly index: HookIndex;
   private readonly pool: ExecutionPool;
@@ -89,11 +75,7 @@ export class HookExecutionManager {
   private readonly abort = new AbortController();
   /** Store revision the index was built at (stores shared by several daemons). */
   private revision: number | undefined;
-  /** Events dispatched here and not yet acked or nacked, by id. */
-  private readonly held = new Map<string, HeldEvent>();
-  private deferredCount = 0;
-  /** When the earliest event handed back with a delay is due again; the loop wakes then. */
-  private deferredDue = Number.POSITIVE_INFINITY;
+  private readonly order: ResourceOrder;
 
   private constructor(private readonly options: HookExecutionManagerOptions, hooks: Hook[]) {
     this.index = new HookIndex(hooks);
@@ -102,6 +84,7 @@ export class HookExecutionManager {
     this.pool = new ExecutionPool({ concurrency: options.concurrency, maxQueued: options.concurrency });
     this.logger = options.logger ?? silentLogger();
     this.callouts = options.callouts ?? NO_CALLOUTS;
+    this.order = new ResourceOrder(options.queue, (event) => this.index.match(event), this.logger);
     this.loopDone = this.loop();
   }
 
@@ -189,11 +172,10 @@ export class HookExecutionManager {
       }
       if (deliveries.length === 0) {
         if (!this.woken) {
-          const now = Date.now();
-          const due = this.deferredDue > now ? this.deferredDue - now : pollMs;
-          if (this.deferredDue <= now) this.deferredDue = Number.POSITIVE_INFINITY;
+          // Wake when an event handed back to keep order is claimable again, if that is sooner.
+          const wait = Math.min(pollMs, this.order.untilDue());
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, Math.min(pollMs, due));
+            const timer = setTimeout(resolve, wait);
             this.wake = () => { clearTimeout(timer); resolve(); };
           });
         }
@@ -213,16 +195,10 @@ export class HookExecutionManager {
   }
 
   /**
-   * Selects the hooks of one delivery and submits them; the ack follows their records.
-   *
-   * Order per hook and resource: the pool runs this worker's executions of one (hook, resource)
-   * one after the other, in the order submitted. Across workers, before running an event this asks
-   * the queue which earlier events of its resource are still unacknowledged (`pendingBefore`). If
-   * one of them triggers one of the same hooks and is not in this worker's hands (held by another
-   * worker, waiting to be redelivered, or about to be handed back here after a failure), this event
-   * goes back to the queue with a delay instead of running. Only the oldest unfinished event of a
-   * (hook, resource) ever runs, so order holds whichever worker claims what; the answer comes from
-   * the queue, so a crashed worker leaves nothing behind to clean up.
+   * Selects the hooks of one delivery and submits them; the ack follows their records. An event
+   * whose resource has an earlier unfinished event with one of the same hooks elsewhere goes back
+   * to the queue instead (`ResourceOrder`), so executions per hook and resource keep event order
+   * across workers.
    */
   private async dispatch(d: Delivery): Promise<void> {
     const event = d.event;
@@ -235,89 +211,36 @@ export class HookExecutionManager {
         hooks = this.index.match(event);
       }
     }
-    const resource = eventResource(event);
-    if (hooks.length > 0 && resource !== null) {
-      const waitingFor = await this.earlierConflict(event, resource, hooks);
-      if (waitingFor !== null) return this.nackLater(d, resource, waitingFor);
-    }
-    const mine: HeldEvent = { resource, hooks, failed: false };
-    this.held.set(event.id, mine);
-    const runs = hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), () => this.executeInOrder(hook, event, mine)));
+    const waitingFor = await this.order.mustWaitFor(event, hooks, SKIP_HOOKS_MARK);
+    if (waitingFor !== null) return this.order.handBack(d, waitingFor);
+    const mine = this.order.hold(event, hooks);
+    const runs = hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
+      const earlierFailed = this.order.failedBefore(mine, hook);
+      if (earlierFailed !== null) throw new OrderDeferredError(earlierFailed);
+      try {
+        return await this.execute(hook, event, false);
+      } catch (error) {
+        mine.failed = true; // before the pool starts the next execution of this key
+        throw error;
+      }
+    }));
     const settled = Promise.allSettled(runs).then(async (results) => {
-      const failed = results.filter((r) => r.status === 'rejected');
-      if (failed.length > 0) {
-        const reason = (failed.find((r) => !((r as PromiseRejectedResult).reason instanceof OrderDeferredError)) ?? failed[0]) as PromiseRejectedResult;
-        if (reason.reason instanceof OrderDeferredError) {
-          await this.nackLater(d, resource!, reason.reason.waitingFor);
-          return;
-        }
-        // A record could not be stored (the store is down): hand the event back for redelivery rather than
-        // lose an execution, after a pause so an outage does not become a tight redelivery loop.
-        logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: reason.reason });
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
-        await this.options.queue.nack(d.deliveryId).catch(() => false);
+      const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (reasons.length === 0) {
+        await this.options.queue.ack(d.deliveryId);
         return;
       }
-      await this.options.queue.ack(d.deliveryId);
+      const failure = reasons.find((r) => !(r instanceof OrderDeferredError));
+      if (failure === undefined) return this.order.handBack(d, (reasons[0] as OrderDeferredError).waitingFor);
+      // A record could not be stored (the store is down): hand the event back for redelivery rather than
+      // lose an execution, after a pause so an outage does not become a tight redelivery loop.
+      logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: failure });
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
+      await this.options.queue.nack(d.deliveryId).catch(() => false);
     }).catch((error) => logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error }))
-      .finally(() => this.held.delete(event.id));
+      .finally(() => this.order.release(mine));
     this.inFlight.add(settled);
     void settled.finally(() => this.inFlight.delete(settled));
-  }
-
-  /**
-   * The id of an earlier unacknowledged event of the resource that must run first (it triggers one of
-   * `hooks` and this worker does not hold it in good standing), or null when this event may run.
-   */
-  private async earlierConflict(event: AcceptedEvent, resource: string, hooks: readonly Hook[]): Promise<string | null> {
-    let earlier: AcceptedEvent[];
-    const lookback = this.held.size + ORDER_LOOKBACK;
-    try {
-      earlier = await this.options.queue.pendingBefore(event, lookback);
-    } catch (error) {
-      logMessage(this.logger, HEM_MESSAGES.HEM_ORDER_CHECK_FAILED, { event: event.id, resource, error });
-      return '?';
-    }
-    for (const other of earlier) {
-      const local = this.held.get(other.id);
-      if (local !== undefined && !local.failed) continue; // submitted here first: the pool keeps the order
-      if (other.document[SKIP_HOOKS_MARK] === true) continue;
-      if (this.index.match(other).some((h) => hooks.some((x) => x.id === h.id))) return other.id;
-    }
-    // More earlier events than were looked at: wait for the oldest ones to finish rather than guess.
-    return earlier.length === lookback ? earlier[earlier.length - 1]!.id : null;
-  }
-
-  /**
-   * One execution, once its turn in the pool has come: if an earlier event of the resource held here
-   * failed to record this hook's execution, that event is going back to the queue and must run again
-   * first, so this one goes back too.
-   */
-  private async executeInOrder(hook: Hook, event: AcceptedEvent, mine: HeldEvent): Promise<ExecutionRecord> {
-    if (mine.resource !== null) {
-      for (const [id, other] of this.held) {
-        if (other.failed && other.resource === mine.resource && Number(id) < Number(event.id) && other.hooks.some((h) => h.id === hook.id)) {
-          throw new OrderDeferredError(id);
-        }
-      }
-    }
-    try {
-      return await this.execute(hook, event, false);
-    } catch (error) {
-      mine.failed = true; // before the pool starts the next execution of this key
-      throw error;
-    }
-  }
-
-  /** Hands a delivery back to be claimed again after a delay that grows with its deliveries. */
-  private async nackLater(d: Delivery, resource: string, waitingFor: string): Promise<void> {
-    const delayMs = Math.min(DEFER_MAX_MS, DEFER_BASE_MS * 2 ** Math.min(d.attempt - 1, 6));
-    this.deferredCount++;
-    this.deferredDue = Math.min(this.deferredDue, Date.now() + delayMs);
-    logMessage(this.logger, HEM_MESSAGES.HEM_EVENT_DEFERRED, { event: d.event.id, waitingFor, resource, delayMs });
-    // A nack that fails leaves the delivery to come back after the queue's ack wait: later, not lost.
-    await this.options.queue.nack(d.deliveryId, delayMs).catch((error: unknown) =>
-      logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error }));
   }
 
   /** Runs one hook for one event, with its record written before and after. Rejects only when the store fails. */
@@ -366,7 +289,7 @@ export class HookExecutionManager {
 
   /** Executions running or waiting here, and how many events were handed back to keep per-resource order. */
   get busy(): { running: number; queued: number; deferred: number } {
-    return { running: this.pool.running, queued: this.pool.queued, deferred: this.deferredCount };
+    return { running: this.pool.running, queued: this.pool.queued, deferred: this.order.deferred };
   }
 
   /** Stops claiming, lets running executions finish (aborting them after `graceMs`), and waits for their records. */
