@@ -3,12 +3,15 @@
  * beside PostgreSQL + NATS JetStream with one and with two workers.
  *  - throughput on an in-process workload: every execution is recorded as
  *    SKIPPED by an execution_start callout, so what is measured is queue,
- *    store and matching, not process creation;
+ *    store and matching, not process creation; once with calls that concern
+ *    no object, once with calls on 100 VMs, whose executions are kept in
+ *    order per VM (one look at the queue per event, and hand-backs when two
+ *    workers hold events of one VM);
  *  - latency from publish to hook command start at 100 events/s (a real
  *    command recording `$EPOCHREALTIME`).
  * Needs PostgreSQL (HOOKLINE_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test)
  * and nats-server with JetStream (HOOKLINE_TEST_NATS_URL, default nats://127.0.0.1:4222).
- * Run: `npm run build && node dist/bench/scale.js`.
+ * Run: `npm run build && node dist/bench/scale.js [part of a setup's name, e.g. sqlite]`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +25,8 @@ const NATS = process.env.HOOKLINE_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const EVENTS = 1500;
 /** Hooks every event fires: executions of one hook serialise on its row in PostgreSQL, so one hook alone cannot scale. */
 const HOOKS = 4;
+/** The second round's calls name one of this many VMs, so their executions are kept in order per VM. */
+const VMS = Number(process.env.BENCH_VMS ?? 100);
 
 async function admin(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG });
@@ -32,6 +37,7 @@ async function admin(sql: string): Promise<void> {
 interface Setup { name: string; workers: number; config: () => Promise<{ hookline: Record<string, unknown>; cleanup(): Promise<void> }> }
 
 let n = 0;
+const only = process.argv[2];
 const setups: Setup[] = [
   { name: 'SQLite + local queue, 1 daemon', workers: 1, config: async () => ({ hookline: {}, cleanup: async () => undefined }) },
   ...[1, 2].map((workers): Setup => ({
@@ -68,9 +74,9 @@ async function executed(daemons: BenchDaemon[], statistic: string): Promise<numb
   return sum;
 }
 
-async function run(setup: Setup): Promise<{ rate: number; p50: number; p99: number }> {
+async function run(setup: Setup): Promise<{ rates: number[]; deferred: number; p50: number; p99: number }> {
   const { hookline, cleanup } = await setup.config();
-  const config = { ...hookline, 'hooks-libraries': [{ library: 'skip-commands.mjs' }, { library: 'stats-commands' }], 'hook-execution': { concurrency: 8, 'log-retention': 100000 } };
+  const config = { ...hookline, 'hooks-libraries': [{ library: 'skip-commands.mjs' }, { library: 'stats-commands' }], 'hook-execution': { concurrency: 8, 'log-retention': 100 } };
   const daemons: BenchDaemon[] = [];
   try {
     for (let w = 0; w < setup.workers; w++) daemons.push(await startBenchDaemon(config, ['skip-commands.mjs']));
@@ -78,17 +84,25 @@ async function run(setup: Setup): Promise<{ rate: number; p50: number; p99: numb
     for (let h = 0; h < HOOKS; h++) {
       await first.command({ command: 'hook-create', arguments: { template: `NAME = work${h}\nTYPE = api\nCOMMAND = none.sh\nCALL = one.vm.deploy\n` } });
     }
-    // Throughput: publish through every daemon's client, wait until every execution is recorded.
+    // Throughput: publish through every daemon's client, wait until every execution is recorded. First
+    // calls that concern no object (nothing to keep in order), then calls on 100 VMs (each VM's
+    // executions of a hook in event order, across workers).
     const clients = daemons.map((d) => new HooklineClient({ socket: d.socket }));
-    const t0 = performance.now();
-    let inFlight: Promise<unknown>[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      inFlight.push(clients[i % clients.length]!.publishApiEvent('one.vm.deploy', ['s', i], null, true));
-      if (inFlight.length >= 500) { await Promise.all(inFlight); inFlight = []; }
+    const rates: number[] = [];
+    for (const [round, object] of [(): null => null, (i: number) => ({ ID: i % VMS })].entries()) {
+      const t0 = performance.now();
+      let inFlight: Promise<unknown>[] = [];
+      for (let i = 0; i < EVENTS; i++) {
+        inFlight.push(clients[i % clients.length]!.publishApiEvent('one.vm.deploy', ['s', i], null, true, object(i) ?? undefined));
+        if (inFlight.length >= 500) { await Promise.all(inFlight); inFlight = []; }
+      }
+      await Promise.all(inFlight);
+      const goal = (round + 1) * EVENTS * HOOKS;
+      for (let i = 0; i < 2400 && (await executed(daemons, 'executions-skipped')) < goal; i++) await new Promise((r) => setTimeout(r, 50));
+      rates.push((EVENTS * HOOKS) / ((performance.now() - t0) / 1000));
     }
-    await Promise.all(inFlight);
-    for (let i = 0; i < 2400 && (await executed(daemons, 'executions-skipped')) < EVENTS * HOOKS; i++) await new Promise((r) => setTimeout(r, 50));
-    const rate = (EVENTS * HOOKS) / ((performance.now() - t0) / 1000);
+    let deferred = 0;
+    for (const d of daemons) deferred += ((await d.command({ command: 'status-get' })).arguments as { executions: { deferred: number } }).executions.deferred;
     // Latency: a real command on a second hook, 300 events at 100 events/s.
     const stamps = path.join(first.dir, 'stamps.txt');
     for (const d of daemons) {
@@ -108,7 +122,7 @@ async function run(setup: Setup): Promise<{ rate: number; p50: number; p99: numb
       const wait = start + i * 10 - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const at = performance.timeOrigin + performance.now();
-      pending.push(clients[i % clients.length]!.publishApiEvent('one.vm.poweroff', ['s', i], null, true).then((id) => { published.set(id, at); }));
+      pending.push(clients[i % clients.length]!.publishApiEvent('one.vm.poweroff', ['s', i], null, true, { ID: i % VMS }).then((id) => { published.set(id, at); }));
     }
     await Promise.all(pending);
     for (let i = 0; i < 600; i++) {
@@ -118,7 +132,7 @@ async function run(setup: Setup): Promise<{ rate: number; p50: number; p99: numb
     const latencies = fs.readFileSync(stamps, 'utf8').trim().split('\n')
       .map((line) => { const [id, t] = line.split(' '); return Number(t) * 1000 - published.get(id!)!; })
       .filter((x) => Number.isFinite(x));
-    return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    return { rates, deferred, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   } finally {
     for (const d of daemons) await d.stop();
     await cleanup();
@@ -126,11 +140,12 @@ async function run(setup: Setup): Promise<{ rate: number; p50: number; p99: numb
 }
 
 console.log(`### Scale-out: ${EVENTS} events × ${HOOKS} hooks, in-process workload (commands skipped), then latency at 100 events/s\n`);
-console.log('| setup | executions/s | ratio to SQLite | publish → command start p50 ms | p99 ms |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-let base = 0;
-for (const setup of setups) {
+console.log(`| setup | executions/s, no object | ratio | executions/s, ${VMS} VMs in order | ratio | events handed back | publish → command start p50 ms | p99 ms |`);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+let base: number[] = [];
+for (const setup of setups.filter((x) => only === undefined || x.name.toLowerCase().includes(only.toLowerCase()))) {
   const r = await run(setup);
-  base ||= r.rate;
-  console.log(`| ${setup.name} | ${Math.round(r.rate)} | ${(r.rate / base).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+  if (base.length === 0) base = r.rates;
+  const cells = r.rates.map((rate, i) => `${Math.round(rate)} | ${(rate / base[i]!).toFixed(2)}`);
+  console.log(`| ${setup.name} | ${cells.join(' | ')} | ${r.deferred} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
 }
