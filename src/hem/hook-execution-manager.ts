@@ -84,7 +84,11 @@ export class HookExecutionManager {
     this.pool = new ExecutionPool({ concurrency: options.concurrency, maxQueued: options.concurrency });
     this.logger = options.logger ?? silentLogger();
     this.callouts = options.callouts ?? NO_CALLOUTS;
-    this.order = new ResourceOrder(options.queue, (event) => this.index.match(event), this.logger);
+    this.order = new ResourceOrder({
+      queue: options.queue, logger: this.logger, skipMark: SKIP_HOOKS_MARK,
+      match: (event) => this.index.match(event),
+      start: (d, hooks) => this.start(d, hooks),
+    });
     this.loopDone = this.loop();
   }
 
@@ -164,18 +168,18 @@ export class HookExecutionManager {
       if (this.closed) break;
       let deliveries: Delivery[];
       this.woken = false;
+      // With parking full, one event at a time: enough for the event the parked ones wait for to be claimed.
+      const full = this.order.full;
       try {
-        deliveries = await queue.claim(workerId, Math.max(1, this.options.concurrency));
+        deliveries = await queue.claim(workerId, full ? 1 : Math.max(1, this.options.concurrency));
       } catch (error) {
         logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error });
         deliveries = [];
       }
       if (deliveries.length === 0) {
         if (!this.woken) {
-          // Wake when an event handed back to keep order is claimable again, if that is sooner.
-          const wait = Math.min(pollMs, this.order.untilDue());
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, wait);
+            const timer = setTimeout(resolve, pollMs);
             this.wake = () => { clearTimeout(timer); resolve(); };
           });
         }
@@ -191,14 +195,14 @@ export class HookExecutionManager {
         if (this.closed) break;
         await this.dispatch(d);
       }
+      if (full && !this.closed) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 
   /**
-   * Selects the hooks of one delivery and submits them; the ack follows their records. An event
-   * whose resource has an earlier unfinished event with one of the same hooks elsewhere goes back
-   * to the queue instead (`ResourceOrder`), so executions per hook and resource keep event order
-   * across workers.
+   * Selects the hooks of one delivery and starts them, unless an earlier unfinished event of its
+   * resource with one of the same hooks is elsewhere: then it waits in `ResourceOrder`, which starts
+   * it when its turn comes, so executions per hook and resource keep event order across workers.
    */
   private async dispatch(d: Delivery): Promise<void> {
     const event = d.event;
@@ -211,8 +215,12 @@ export class HookExecutionManager {
         hooks = this.index.match(event);
       }
     }
-    const waitingFor = await this.order.mustWaitFor(event, hooks, SKIP_HOOKS_MARK);
-    if (waitingFor !== null) return this.order.handBack(d, waitingFor);
+    if (await this.order.admit(d, hooks)) this.start(d, hooks);
+  }
+
+  /** Submits the executions of one delivery to the pool; the ack follows their records. */
+  private start(d: Delivery, hooks: readonly Hook[]): void {
+    const event = d.event;
     const mine = this.order.hold(event, hooks);
     const runs = hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
       const earlierFailed = this.order.failedBefore(mine, hook);
@@ -224,10 +232,11 @@ export class HookExecutionManager {
         throw error;
       }
     }));
+    let acked = false;
     const settled = Promise.allSettled(runs).then(async (results) => {
       const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       if (reasons.length === 0) {
-        await this.options.queue.ack(d.deliveryId);
+        acked = await this.options.queue.ack(d.deliveryId);
         return;
       }
       const failure = reasons.find((r) => !(r instanceof OrderDeferredError));
@@ -238,7 +247,7 @@ export class HookExecutionManager {
       await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
       await this.options.queue.nack(d.deliveryId).catch(() => false);
     }).catch((error) => logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error }))
-      .finally(() => this.order.release(mine));
+      .finally(() => this.order.release(mine, acked));
     this.inFlight.add(settled);
     void settled.finally(() => this.inFlight.delete(settled));
   }
@@ -287,9 +296,12 @@ export class HookExecutionManager {
     return this.pool.submit(orderKey(hook.id, event), () => this.execute(hook, event, true));
   }
 
-  /** Executions running or waiting here, and how many events were handed back to keep per-resource order. */
-  get busy(): { running: number; queued: number; deferred: number } {
-    return { running: this.pool.running, queued: this.pool.queued, deferred: this.order.deferred };
+  /**
+   * Executions running or waiting in the pool; events parked now to keep per-(hook, resource) order,
+   * and how many events have had to wait so far.
+   */
+  get busy(): { running: number; queued: number; parked: number; deferred: number } {
+    return { running: this.pool.running, queued: this.pool.queued, ...this.order.counts };
   }
 
   /** Stops claiming, lets running executions finish (aborting them after `graceMs`), and waits for their records. */
@@ -297,6 +309,7 @@ export class HookExecutionManager {
     this.closed = true;
     this.wake?.();
     await this.loopDone;
+    await this.order.close();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
     await Promise.allSettled([...this.inFlight]);
     clearTimeout(timer);

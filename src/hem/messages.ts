@@ -56,8 +56,8 @@ export const HEM_MESSAGES = defineMessages({
   },
   HEM_EVENT_DEFERRED: {
     level: 'debug',
-    text: 'event {event} waits for event {waitingFor} of resource {resource}: handed back for {delayMs} ms',
-    explanation: 'An earlier event of the same resource that triggers one of the same hooks is still unacknowledged, held by another worker (or being handed back after a failure). To keep executions per hook and resource in event order, this event goes back to the queue and is claimed again after the delay. Frequent deferrals mean one resource\'s events arrive faster than its hooks run.',
+    text: 'event {event} waits for event {waitingFor} of resource {resource}',
+    explanation: 'An earlier event of the same resource that triggers one of the same hooks is still unfinished elsewhere: held by another worker, waiting in the queue to be redelivered, or about to be handed back here after a failed record. To keep executions per hook and resource in event order, this event waits (parked in this worker, or handed back to the queue) and runs when the earlier one is done. Many of these mean one resource\'s events arrive faster than its hooks run; `status-get` shows `executions.parked` and `executions.deferred`.',
   },
   HEM_ORDER_CHECK_FAILED: {
     level: 'warn',

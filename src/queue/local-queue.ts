@@ -122,15 +122,21 @@ export class LocalQueue implements Queue {
       [this.now() + delayMs]);
   }
 
-  async pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]> {
+  /** Pages through the resource's index (no statement stays open between pages, so writes can go on). */
+  async *pendingBefore(event: AcceptedEvent): AsyncIterable<AcceptedEvent> {
     this.checkOpen();
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`pendingBefore: max must be a positive integer, got ${max}`);
     const resource = eventResource(event);
-    if (resource === null) return [];
-    const rows = this.database.statement(
-      'SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE resource = ? AND id < ? ORDER BY id LIMIT ?',
-    ).all(resource, Number(event.id), max) as EventRow[];
-    return rows.map(acceptedEvent);
+    if (resource === null) return;
+    const page = this.database.statement(
+      'SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE resource = ? AND id > ? AND id < ? ORDER BY id LIMIT 32',
+    );
+    for (let after = 0; ;) {
+      if (!this.open) return;
+      const rows = page.all(resource, after, Number(event.id)) as EventRow[];
+      for (const row of rows) yield acceptedEvent(row);
+      if (rows.length < 32) return;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   async releaseWorker(workerId: string): Promise<number> {

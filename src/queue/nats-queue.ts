@@ -163,28 +163,30 @@ export class NatsQueue implements Queue {
   /**
    * Walks the resource's subject (`<prefix>.<resource>.>`) from the start of the stream: on a
    * work-queue stream every stored message is unacknowledged, so the messages before `event` are
-   * exactly its resource's earlier pending events. One request when there are none.
+   * exactly its resource's earlier pending events. One request per event read, and one that
+   * finds no more.
    */
-  async pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]> {
+  async *pendingBefore(event: AcceptedEvent): AsyncIterable<AcceptedEvent> {
     this.checkOpen();
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`pendingBefore: max must be a positive integer, got ${max}`);
     const resource = eventResource(event);
-    if (resource === null) return [];
+    if (resource === null) return;
     const filter = resourceFilter(this.s.prefix, resource);
     const before = Number(event.id);
-    const found: AcceptedEvent[] = [];
-    for (let seq = 1; found.length < max;) {
+    for (let seq = 1; this.open;) {
       // The client's types lack next_by_subj, which nats-server 2.9 understands; the query is sent as is.
       const query = { seq, next_by_subj: filter };
       const stored = await this.api('reading earlier events of a resource',
         () => this.jsm.streams.getMessage(this.s.stream, query).catch(noMessage));
-      if (stored === null || stored.seq >= before) break;
-      try {
-        found.push(decodeEvent(stored.data, stored.seq));
-      } catch { /* a foreign message: the claim that meets it terminates it */ }
+      if (stored === null || stored.seq >= before) return;
       seq = stored.seq + 1;
+      let earlier: AcceptedEvent;
+      try {
+        earlier = decodeEvent(stored.data, stored.seq);
+      } catch {
+        continue; // a foreign message: the claim that meets it terminates it
+      }
+      yield earlier;
     }
-    return found;
   }
 
   async releaseWorker(workerId: string): Promise<number> {

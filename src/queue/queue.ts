@@ -40,11 +40,12 @@ export interface Queue {
   nack(deliveryId: string, delayMs?: number): Promise<boolean>;
   /**
    * Events of `event`'s resource (`eventResource`) accepted before it and not yet acknowledged,
-   * whether held by a worker or waiting, oldest first, at most `max`; none for an event without a
-   * resource. Whatever process asks, the answer comes from the queue itself, which is how workers
-   * that share a queue keep executions per hook and resource in order (see the HEM).
+   * whether held by a worker or waiting, oldest first; none for an event without a resource. Read
+   * lazily: a caller that stops early pays only for what it read (on NATS, one request per event).
+   * Whatever process asks, the answer comes from the queue itself, which is how workers that share
+   * a queue keep executions per hook and resource in order (src/hem/resource-order.ts).
    */
-  pendingBefore(event: AcceptedEvent, max: number): Promise<AcceptedEvent[]>;
+  pendingBefore(event: AcceptedEvent): AsyncIterable<AcceptedEvent>;
   /** A worker died: every delivery it holds goes back to the queue, to be redelivered. Returns how many. */
   releaseWorker(workerId: string): Promise<number>;
   /** Events accepted and not yet acknowledged (held or waiting). */
