@@ -74,6 +74,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     FOR EACH ROW WHEN (OLD.spec::text IS DISTINCT FROM NEW.spec::text OR OLD.name IS DISTINCT FROM NEW.name OR OLD.locked IS DISTINCT FROM NEW.locked)
     EXECUTE FUNCTION bump_hooks_revision();
   `,
+  // 3: each hook's count of finished records, so that retention costs what it removes, not the log's size
+  `
+  ALTER TABLE hooks ADD COLUMN finished_count bigint NOT NULL DEFAULT 0;
+  UPDATE hooks SET finished_count = (SELECT count(*) FROM executions e WHERE e.hook_id = hooks.id AND e.status <> 'RUNNING');
+  `,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;

@@ -67,6 +67,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX events_by_resource ON events (resource, id) WHERE resource IS NOT NULL;
   `,
+  // 3: each hook's count of finished records, so that retention costs what it removes, not the log's size
+  `
+  ALTER TABLE hooks ADD COLUMN finished_count INTEGER NOT NULL DEFAULT 0;
+  UPDATE hooks SET finished_count = (SELECT count(*) FROM executions e WHERE e.hook_id = hooks.id AND e.status != 'RUNNING');
+  `,
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.length;

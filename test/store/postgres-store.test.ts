@@ -127,6 +127,26 @@ if (url !== null) {
       await store.close();
     });
 
+    it('upgrades a version-2 schema: retention counts the finished records already there', async () => {
+      const schema = schemas.next();
+      const before = await PostgresStore.open({ url, schema, defaultLogRetention: 10 });
+      const h = await before.createHook(hookSpec('old'));
+      for (let i = 0; i < 5; i++) {
+        const { record } = await before.beginExecution(newExecution(h.id, `e${i}`));
+        await before.finishExecution(h.id, record.executionId, result());
+      }
+      await before.close();
+      await schemas.sql(`ALTER TABLE ${schema}.hooks DROP COLUMN finished_count; UPDATE ${schema}.schema_version SET version = 2`);
+      const after = await PostgresStore.open({ url, schema, defaultLogRetention: 3 });
+      try {
+        const { record } = await after.beginExecution(newExecution(h.id, 'e5'));
+        await after.finishExecution(h.id, record.executionId, result());
+        assert.deepEqual((await after.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [5, 4, 3]);
+      } finally {
+        await after.close();
+      }
+    });
+
     it('refuses a schema written by a newer Hookline with STORE_SCHEMA_TOO_NEW', async () => {
       const schema = schemas.next();
       await (await PostgresStore.open({ url, schema })).close();

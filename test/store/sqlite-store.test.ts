@@ -12,7 +12,8 @@ const dir = tempDir();
 let files = 0;
 /** A fresh database path; one temporary directory for the whole file. */
 const dbFile = (): string => path.join(dir, `db-${files++}.db`);
-import { storeContract, hookSpec, newExecution } from './store-contract.js';
+import { storeContract, hookSpec, newExecution, result } from './store-contract.js';
+import { LocalQueue } from '../../src/queue/local-queue.js';
 
 storeContract('SQLite', async ({ defaultLogRetention }) =>
   SqliteStore.open({ path: dbFile(), defaultLogRetention }));
@@ -42,6 +43,41 @@ describe('SqliteStore', () => {
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(raw.pragma('user_version', { simple: true }), SQLITE_SCHEMA_VERSION);
     raw.close();
+  });
+
+  it('upgrades a version-1 file: queued events stay claimable and retention counts the records already there', async () => {
+    const file = dbFile();
+    const open = (retention: number): { store: SqliteStore; queue: LocalQueue } => {
+      const database = SqliteDatabase.open({ path: file });
+      const parts = { store: new SqliteStore(database, { defaultLogRetention: retention }), queue: new LocalQueue(database) };
+      database.release();
+      return parts;
+    };
+    const before = open(10);
+    const h = await before.store.createHook(hookSpec('old'));
+    for (let i = 0; i < 5; i++) {
+      const { record } = await before.store.beginExecution(newExecution(h.id, `e${i}`));
+      await before.store.finishExecution(h.id, record.executionId, result());
+    }
+    const queued = await before.queue.enqueue({ key: 'EVENT STATE VM/ACTIVE/RUNNING', kind: 'state', document: { RESOURCE: 'VM', ID: 1 } });
+    await before.queue.close();
+    await before.store.close();
+    // Back to the shape version 1 had: no event resource or delay, no finished-record count.
+    const raw = new Database(file);
+    raw.exec(`DROP INDEX events_by_resource; ALTER TABLE events DROP COLUMN resource; ALTER TABLE events DROP COLUMN available_at;
+              ALTER TABLE hooks DROP COLUMN finished_count;`);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const after = open(3);
+    try {
+      assert.deepEqual((await after.queue.claim('w', 10)).map((d) => d.event.id), [queued.id]);
+      const { record } = await after.store.beginExecution(newExecution(h.id, 'e5'));
+      await after.store.finishExecution(h.id, record.executionId, result());
+      assert.deepEqual((await after.store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [5, 4, 3]);
+    } finally {
+      await after.queue.close();
+      await after.store.close();
+    }
   });
 
   it('refuses a database written by a newer schema with STORE_SCHEMA_TOO_NEW', () => {

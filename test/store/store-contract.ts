@@ -248,6 +248,24 @@ export function storeContract(name: string, makeStore: StoreFactory): void {
         assert.deepEqual((await store.queryExecutions({ hookId: own.id })).map((r) => r.executionId), [4]);
       });
 
+      it('applies a lowered LOG_RETENTION at the next finished record, and a raised one keeps what is there', async () => {
+        const h = await store.createHook(hookSpec('a', { logRetention: 5 }));
+        const run = async (e: string): Promise<void> => {
+          const { record } = await store.beginExecution(newExecution(h.id, e));
+          await store.finishExecution(h.id, record.executionId, result());
+        };
+        for (let i = 0; i < 5; i++) await run(`e${i}`);
+        await store.updateHook(h.id, hookSpec('a', { logRetention: 2 }));
+        await run('e5');
+        assert.deepEqual((await store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [5, 4]);
+        await store.updateHook(h.id, hookSpec('a', { logRetention: 4 }));
+        await run('e6');
+        await run('e7');
+        assert.deepEqual((await store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [7, 6, 5, 4]);
+        await run('e8');
+        assert.deepEqual((await store.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [8, 7, 6, 5]);
+      });
+
       it('never removes a RUNNING record to honour retention', async () => {
         const h = await store.createHook(hookSpec('a', { logRetention: 1 }));
         await store.beginExecution(newExecution(h.id, 'slow'));
