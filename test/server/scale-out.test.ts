@@ -71,14 +71,25 @@ if (pgUrl !== null && natsUrl !== null) {
     'hook-execution': { concurrency: 1, 'log-retention': 10000 },
   });
 
-  test('two daemons share the work: every event runs exactly once, and a hook created through one fires on the other for the next event', async () => {
+  /** Two daemons on a database of their own and one stream, the recorder installed in both; stopped and dropped after `body`. */
+  async function withTwoWorkers(sleep: number, body: (a: DaemonProcess, b: DaemonProcess, shared: string) => Promise<void>): Promise<void> {
     const db = await freshDatabase();
     const config = scaled(db.url);
     const a = await startDaemon({ config });
     const b = await startDaemon({ config });
     try {
       const shared = path.join(tempDir(), 'ran.txt');
-      installRecorder([a, b], shared, 0.05);
+      installRecorder([a, b], shared, sleep);
+      await body(a, b, shared);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    }
+  }
+
+  test('two daemons share the work: every event runs exactly once, and a hook created through one fires on the other for the next event', async () => {
+    await withTwoWorkers(0.05, async (a, b, shared) => {
       assert.equal((await a.command({ command: 'hook-create', arguments: { template: hookTemplate } })).result, 0);
       // B learns of the hook from the store's revision, not from A.
       const client = new HooklineClient({ socket: b.socket });
@@ -96,21 +107,11 @@ if (pgUrl !== null && natsUrl !== null) {
       assert.equal(status.store, 'postgresql');
       assert.match(String(status.worker), new RegExp(`:${b.child.pid}$`));
       assert.equal(typeof status['queue-depth'], 'number');
-    } finally {
-      await a.stop();
-      await b.stop();
-      await db.drop();
-    }
+    });
   });
 
   test('kill -9 of one worker mid-execution: every event still runs, the interrupted one again on the other worker, marked', async () => {
-    const db = await freshDatabase();
-    const config = scaled(db.url);
-    const a = await startDaemon({ config });
-    const b = await startDaemon({ config });
-    try {
-      const shared = path.join(tempDir(), 'ran.txt');
-      installRecorder([a, b], shared, 1);
+    await withTwoWorkers(1, async (a, b, shared) => {
       await a.command({ command: 'hook-create', arguments: { template: hookTemplate } });
       const client = new HooklineClient({ socket: b.socket });
       const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => client.publishApiEvent('one.vm.deploy', ['s', i], null, true)));
@@ -124,21 +125,11 @@ if (pgUrl !== null && natsUrl !== null) {
       }, 60_000);
       assert.ok(done.some((e) => e.interrupted), 'the execution A was running is re-run and marked interrupted');
       assert.equal(done.length, ids.length, 'one finished record per event');
-    } finally {
-      await a.stop();
-      await b.stop();
-      await db.drop();
-    }
+    });
   });
 
   test('per-resource order across workers: after kill -9 of the worker running a VM\'s event, its next event waits for the re-run', async () => {
-    const db = await freshDatabase();
-    const config = scaled(db.url);
-    const a = await startDaemon({ config });
-    const b = await startDaemon({ config });
-    try {
-      const shared = path.join(tempDir(), 'ran.txt');
-      installRecorder([a, b], shared, 2);
+    await withTwoWorkers(2, async (a, b, shared) => {
       const lines = (): string[][] => (fs.existsSync(shared) ? fs.readFileSync(shared, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')) : []);
       await a.command({ command: 'hook-create', arguments: { template: 'NAME = running\nTYPE = state\nRESOURCE = VM\nON = RUNNING\nCOMMAND = rec.sh\n' } });
       const client = new HooklineClient({ socket: a.socket });
@@ -163,11 +154,7 @@ if (pgUrl !== null && natsUrl !== null) {
       assert.ok(seen.indexOf(`start ${first} victim`) < seen.indexOf(`start ${first} survivor`));
       const done = await successes(survivor);
       assert.deepEqual(done.map((e) => [e.eventId, e.interrupted]).sort(), [[first, true], [second, false]].sort());
-    } finally {
-      await a.stop();
-      await b.stop();
-      await db.drop();
-    }
+    });
   });
 
   test('PostgreSQL briefly unavailable: status-get says so, events wait in the queue, and all run once it is back', async () => {
