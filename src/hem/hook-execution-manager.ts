@@ -22,7 +22,7 @@ import type { ExecutionRecord, Hook } from './hook.js';
 import { HookIndex } from './hook-matcher.js';
 import { HEM_MESSAGES } from './messages.js';
 import { NoSuchExecutionError, OrderDeferredError } from './errors.js';
-import { ResourceOrder, orderKey } from './resource-order.js';
+import { ResourceOrder, orderKey, untilSettled, type HeldEvent } from './resource-order.js';
 
 /** Where the component (the daemon) takes part in execution: its hook points. */
 export interface ExecutionCallouts {
@@ -87,7 +87,7 @@ export class HookExecutionManager {
     this.order = new ResourceOrder({
       queue: options.queue, logger: this.logger, skipMark: SKIP_HOOKS_MARK,
       match: (event) => this.index.match(event),
-      start: (d, hooks) => this.start(d, hooks),
+      start: (d, mine) => this.start(d, mine),
     });
     this.loopDone = this.loop();
   }
@@ -215,28 +215,29 @@ export class HookExecutionManager {
         hooks = this.index.match(event);
       }
     }
-    if (await this.order.admit(d, hooks)) this.start(d, hooks);
+    const mine = await this.order.admit(d, hooks);
+    if (mine !== null) this.start(d, mine);
   }
 
   /** Submits the executions of one delivery to the pool; the ack follows their records. */
-  private start(d: Delivery, hooks: readonly Hook[]): void {
+  private start(d: Delivery, mine: HeldEvent): void {
     const event = d.event;
-    const mine = this.order.hold(event, hooks);
-    const runs = hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
-      const earlierFailed = this.order.failedBefore(mine, hook);
-      if (earlierFailed !== null) throw new OrderDeferredError(earlierFailed);
+    const runs = mine.hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
       try {
+        const earlierFailed = this.order.failedBefore(mine, hook);
+        if (earlierFailed !== null) throw new OrderDeferredError(earlierFailed);
         return await this.execute(hook, event, false);
       } catch (error) {
-        mine.failed = true; // before the pool starts the next execution of this key
+        mine.failed = true; // before the pool starts the next execution of this key, which may follow this one
         throw error;
       }
     }));
     let acked = false;
+    const closed = (): boolean => this.closed;
     const settled = Promise.allSettled(runs).then(async (results) => {
       const reasons = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       if (reasons.length === 0) {
-        acked = await this.options.queue.ack(d.deliveryId);
+        acked = await untilSettled('ack', d, () => this.options.queue.ack(d.deliveryId), closed, this.logger);
         return;
       }
       const failure = reasons.find((r) => !(r instanceof OrderDeferredError));
@@ -245,7 +246,7 @@ export class HookExecutionManager {
       // lose an execution, after a pause so an outage does not become a tight redelivery loop.
       logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: failure });
       await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
-      await this.options.queue.nack(d.deliveryId).catch(() => false);
+      await untilSettled('nack', d, () => this.options.queue.nack(d.deliveryId), closed, this.logger);
     }).catch((error) => logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error }))
       .finally(() => this.order.release(mine, acked));
     this.inFlight.add(settled);

@@ -59,6 +59,11 @@ export const HEM_MESSAGES = defineMessages({
     text: 'event {event} waits for event {waitingFor} of resource {resource}',
     explanation: 'An earlier event of the same resource that triggers one of the same hooks is still unfinished elsewhere: held by another worker, waiting in the queue to be redelivered, or about to be handed back here after a failed record. To keep executions per hook and resource in event order, this event waits (parked in this worker, or handed back to the queue) and runs when the earlier one is done. Many of these mean one resource\'s events arrive faster than its hooks run; `status-get` shows `executions.parked` and `executions.deferred`.',
   },
+  HEM_QUEUE_SETTLE_FAILED: {
+    level: 'error',
+    text: 'could not {operation} event {event} in the queue: {error}; trying again',
+    explanation: 'Telling the queue that an event is done (ack) or must come back (nack) failed, for example because nats-server or the database file is unavailable. The manager keeps trying, with a growing pause up to 5 s, because later events of the same resource wait for this one. If the daemon stops meanwhile, the queue redelivers the event (after its ack wait, or at the next start) and finished executions are not run again.',
+  },
   HEM_ORDER_CHECK_FAILED: {
     level: 'warn',
     text: 'could not ask the queue for earlier events of resource {resource} before running event {event}: {error}; the event waits',

@@ -45,8 +45,15 @@ export function orderKey(hookId: number, event: AcceptedEvent): string {
   return `${hookId}|${eventResource(event) ?? `event/${event.id}`}`;
 }
 
-/** An event this worker runs: the hooks it runs, and whether one of their records failed (it will be handed back). */
-export interface HeldEvent { id: string; resource: string | null; hooks: readonly Hook[]; failed: boolean }
+/**
+ * An event this worker runs: the hooks it runs; whether one of its executions failed to be recorded
+ * or had to wait (it goes back to the queue and runs again); and the earlier events of its resource,
+ * running here when it was admitted, that it counts on the pool to run first.
+ */
+export interface HeldEvent { id: string; resource: string | null; hooks: readonly Hook[]; failed: boolean; after: readonly HeldEvent[] }
+
+/** Whether an earlier admission; `after`: the earlier events running here it must follow in the pool. */
+interface Verdict { waitingFor: string | null; after: HeldEvent[] }
 
 interface Parked { d: Delivery; hooks: readonly Hook[] }
 interface ParkedResource { events: Parked[]; due: number; backoff: number; checking: boolean }
@@ -55,8 +62,8 @@ export interface ResourceOrderOptions {
   queue: Queue;
   /** The hooks an event triggers now (to tell which earlier events share a hook with this one). */
   match: (event: AcceptedEvent) => readonly Hook[];
-  /** Starts a parked event whose turn has come. */
-  start: (d: Delivery, hooks: readonly Hook[]) => void;
+  /** Submits the executions of a parked event whose turn has come (it is held from now on). */
+  start: (d: Delivery, mine: HeldEvent) => void;
   /** A document field marking an event whose hooks do not run. */
   skipMark: string;
   logger: Logger;
@@ -90,27 +97,25 @@ export class ResourceOrder {
   }
 
   /**
-   * Whether `d` may run now. False: it is parked (or, when parking is full, handed back) and will
-   * be started through `start` when its turn comes.
+   * Whether `d` may run now: then it is held here, and the caller submits its executions. Null: it
+   * is parked (or, with parking full, handed back) and `start` gets it when its turn comes.
    */
-  async admit(d: Delivery, hooks: readonly Hook[]): Promise<boolean> {
+  async admit(d: Delivery, hooks: readonly Hook[]): Promise<HeldEvent | null> {
     const resource = eventResource(d.event);
-    if (hooks.length === 0 || resource === null) return true;
-    const here = this.parked.get(resource);
-    // An older event of the resource with a hook in common waits here already: this one waits behind it.
-    if (here === undefined || !here.events.some((p) => Number(p.d.event.id) < Number(d.event.id) && shareHook(p.hooks, hooks))) {
-      const waitingFor = await this.mustWaitFor(d.event, resource, hooks);
-      if (waitingFor === null) return true;
-      logMessage(this.o.logger, HEM_MESSAGES.HEM_EVENT_DEFERRED, { event: d.event.id, waitingFor, resource });
+    if (hooks.length === 0 || resource === null) return this.hold(d.event, hooks, []);
+    if (!this.parkedBefore(resource, d.event.id, hooks)) {
+      const verdict = await this.mustWaitFor(d.event, resource, hooks);
+      if (verdict.waitingFor === null) return this.hold(d.event, hooks, verdict.after);
+      logMessage(this.o.logger, HEM_MESSAGES.HEM_EVENT_DEFERRED, { event: d.event.id, waitingFor: verdict.waitingFor, resource });
     }
     this.deferredCount++;
     await this.park(d, hooks, resource);
-    return false;
+    return null;
   }
 
   /** Notes an event this worker runs from now on. */
-  hold(event: AcceptedEvent, hooks: readonly Hook[]): HeldEvent {
-    const mine: HeldEvent = { id: event.id, resource: eventResource(event), hooks, failed: false };
+  private hold(event: AcceptedEvent, hooks: readonly Hook[], after: HeldEvent[]): HeldEvent {
+    const mine: HeldEvent = { id: event.id, resource: eventResource(event), hooks, failed: false, after };
     this.held.set(event.id, mine);
     return mine;
   }
@@ -127,16 +132,13 @@ export class ResourceOrder {
   }
 
   /**
-   * When `hook`'s execution for `mine` gets its turn in the pool: the id of an earlier event of the
-   * resource held here whose execution of that hook failed to be recorded (it is going back to the
-   * queue and must run again first), or null.
+   * When `hook`'s execution for `mine` gets its turn in the pool: the id of an earlier event it
+   * followed whose execution of a shared hook failed to be recorded or had to wait. That event goes
+   * back to the queue and must run again first, so this one goes back too. Null: go ahead.
    */
   failedBefore(mine: HeldEvent, hook: Hook): string | null {
-    if (mine.resource === null) return null;
-    for (const other of this.held.values()) {
-      if (other.failed && other.resource === mine.resource && Number(other.id) < Number(mine.id) && other.hooks.some((h) => h.id === hook.id)) {
-        return other.id;
-      }
+    for (const earlier of mine.after) {
+      if (earlier.failed && earlier.hooks.some((h) => h.id === hook.id)) return earlier.id;
     }
     return null;
   }
@@ -148,9 +150,7 @@ export class ResourceOrder {
       this.deferredCount++;
       logMessage(this.o.logger, HEM_MESSAGES.HEM_EVENT_DEFERRED, { event: d.event.id, waitingFor, resource: eventResource(d.event) });
     }
-    // A nack that fails leaves the delivery to come back after the queue's ack wait: later, not lost.
-    await this.o.queue.nack(d.deliveryId, delayMs).catch((error: unknown) =>
-      logMessage(this.o.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error }));
+    await untilSettled('nack', d, () => this.o.queue.nack(d.deliveryId, delayMs), () => this.closed, this.o.logger);
   }
 
   /** Stops looking at parked events and hands them all back, oldest first, for other workers to take at once. */
@@ -161,31 +161,45 @@ export class ResourceOrder {
     const all = [...this.parked.values()].flatMap((r) => r.events).sort(byId);
     this.parked.clear();
     this.parkedCount = 0;
-    for (const p of all) await this.o.queue.nack(p.d.deliveryId).catch(() => false);
+    for (const p of all) {
+      await this.o.queue.nack(p.d.deliveryId).catch((error: unknown) =>
+        logMessage(this.o.logger, HEM_MESSAGES.HEM_QUEUE_SETTLE_FAILED, { operation: 'nack', event: p.d.event.id, error }));
+    }
   }
 
   /**
-   * The id of an earlier unacknowledged event of the resource that must run first (it triggers one of
-   * `hooks` and is not running here), or null when `event` may run now. Reads the queue lazily: when
-   * the oldest earlier event is elsewhere, that is one request.
+   * Whether an earlier unacknowledged event of the resource must run first (it triggers one of
+   * `hooks` and is not running here): its id, or null when `event` may run now, with the earlier
+   * events running here that it must follow. Reads the queue lazily: when the oldest earlier event
+   * is elsewhere, that is one request.
    */
-  private async mustWaitFor(event: AcceptedEvent, resource: string, hooks: readonly Hook[]): Promise<string | null> {
+  private async mustWaitFor(event: AcceptedEvent, resource: string, hooks: readonly Hook[]): Promise<Verdict> {
+    const after: HeldEvent[] = [];
     let seen = 0;
     try {
       for await (const other of this.o.queue.pendingBefore(event)) {
         const local = this.held.get(other.id);
-        if (local !== undefined && !local.failed) continue; // submitted here first: the pool keeps the order
+        if (local !== undefined && !local.failed) {
+          if (shareHook(local.hooks, hooks)) after.push(local); // submitted here first: the pool keeps the order
+          continue;
+        }
         if (this.acked.has(other.id)) continue; // done here, not yet gone from the queue
-        if (++seen > LOOKBACK) return other.id; // more earlier events than we look at: wait for the oldest
+        if (++seen > LOOKBACK) return { waitingFor: other.id, after }; // more earlier events than we look at: wait for the oldest
         if (other.document[this.o.skipMark] === true) continue;
         const parkedHere = this.parked.get(resource)?.events.find((p) => p.d.event.id === other.id);
-        if (shareHook(parkedHere?.hooks ?? this.o.match(other), hooks)) return other.id;
+        if (shareHook(parkedHere?.hooks ?? this.o.match(other), hooks)) return { waitingFor: other.id, after };
       }
-      return null;
+      return { waitingFor: null, after };
     } catch (error) {
       logMessage(this.o.logger, HEM_MESSAGES.HEM_ORDER_CHECK_FAILED, { event: event.id, resource, error });
-      return 'unknown';
+      return { waitingFor: 'unknown', after };
     }
+  }
+
+  /** Whether an older event of the resource with a hook in common is parked here (this one then waits behind it). */
+  private parkedBefore(resource: string, id: string, hooks: readonly Hook[]): boolean {
+    const entry = this.parked.get(resource);
+    return entry !== undefined && entry.events.some((p) => Number(p.d.event.id) < Number(id) && shareHook(p.hooks, hooks));
   }
 
   private async park(d: Delivery, hooks: readonly Hook[], resource: string): Promise<void> {
@@ -240,26 +254,52 @@ export class ResourceOrder {
     }
   }
 
-  /** Starts the resource's parked events, oldest first, while their turn has come; then waits again. */
+  /**
+   * Starts the resource's parked events whose turn has come, oldest first: each one that no older
+   * event parked here shares a hook with, and that the queue shows nothing unfinished before. Then
+   * waits again for the rest, backing off while nothing moves.
+   */
   private async recheck(resource: string, entry: ParkedResource): Promise<void> {
     entry.checking = true;
+    let started = 0;
     try {
-      while (entry.events.length > 0 && !this.closed) {
-        const head = entry.events[0]!;
-        if (await this.mustWaitFor(head.d.event, resource, head.hooks) !== null) {
-          entry.backoff = Math.min(RECHECK_MAX_MS, entry.backoff * 2);
-          break;
-        }
-        if (this.closed || entry.events[0] !== head) continue; // closed, or an older event was parked meanwhile
-        entry.events.shift();
+      for (let i = 0; i < entry.events.length && !this.closed;) {
+        const p = entry.events[i]!;
+        if (entry.events.slice(0, i).some((older) => shareHook(older.hooks, p.hooks))) { i++; continue; }
+        const verdict = await this.mustWaitFor(p.d.event, resource, p.hooks);
+        const at = entry.events.indexOf(p); // the list may have changed while the queue answered
+        if (verdict.waitingFor !== null || this.closed || at < 0) { i = at < 0 ? i : at + 1; continue; }
+        if (entry.events.slice(0, at).some((older) => shareHook(older.hooks, p.hooks))) { i = at + 1; continue; }
+        entry.events.splice(at, 1);
         this.parkedCount--;
-        entry.backoff = RECHECK_MIN_MS;
-        this.o.start(head.d, head.hooks);
+        started++;
+        const mine = this.hold(p.d.event, p.hooks, verdict.after);
+        this.o.start(p.d, mine);
+        i = at;
       }
     } finally {
       entry.checking = false;
     }
+    entry.backoff = started > 0 ? RECHECK_MIN_MS : Math.min(RECHECK_MAX_MS, entry.backoff * 2);
     if (entry.events.length === 0) this.parked.delete(resource);
     else this.schedule(entry, entry.backoff);
+  }
+}
+
+/**
+ * Acknowledges or hands back a delivery, retrying with a back-off while the queue fails: an event
+ * whose ack never lands would stay unacknowledged, and every later event of its resource would wait
+ * for it. Gives up only when `closed` (the queue then redelivers it after its ack wait, or on the
+ * next start). Resolves with the queue's answer (false: the delivery was no longer held).
+ */
+export async function untilSettled(operation: 'ack' | 'nack', d: Delivery, call: () => Promise<boolean>, closed: () => boolean, logger: Logger): Promise<boolean> {
+  for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
+    try {
+      return await call();
+    } catch (error) {
+      logMessage(logger, HEM_MESSAGES.HEM_QUEUE_SETTLE_FAILED, { operation, event: d.event.id, error });
+    }
+    if (closed()) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }

@@ -131,7 +131,7 @@ export class LocalQueue implements Queue {
       'SELECT id, key, kind, document, accepted_at, attempts FROM events WHERE resource = ? AND id > ? AND id < ? ORDER BY id LIMIT 32',
     );
     for (let after = 0; ;) {
-      if (!this.open) return;
+      this.checkOpen(); // closed mid-walk: an error, not "nothing earlier"
       const rows = page.all(resource, after, Number(event.id)) as EventRow[];
       for (const row of rows) yield acceptedEvent(row);
       if (rows.length < 32) return;

@@ -172,7 +172,8 @@ export class NatsQueue implements Queue {
     if (resource === null) return;
     const filter = resourceFilter(this.s.prefix, resource);
     const before = Number(event.id);
-    for (let seq = 1; this.open;) {
+    for (let seq = 1; ;) {
+      this.checkOpen(); // closed mid-walk: an error, not "nothing earlier"
       // The client's types lack next_by_subj, which nats-server 2.9 understands; the query is sent as is.
       const query = { seq, next_by_subj: filter };
       const stored = await this.api('reading earlier events of a resource',

@@ -178,6 +178,7 @@ export class EventService {
       queueDepth: await this.queue.depth(),
       oldestPendingSeconds: age === null ? 0 : age / 1000,
       eventsDeferred: this.hem.busy.deferred,
+      eventsParked: this.hem.busy.parked,
       ...(this.bus === undefined ? {} : { busPublished: this.bus.stats.published, busDropped: this.bus.stats.dropped }),
     };
   }

@@ -35,8 +35,10 @@ class Counter {
 export interface Gauges {
   queueDepth: number;
   oldestPendingSeconds: number;
-  /** Events this worker handed back to keep per-(hook, resource) order. */
+  /** Events that waited (parked or handed back) for an earlier event of their hook and resource. */
   eventsDeferred: number;
+  /** Events waiting now. */
+  eventsParked: number;
   busPublished?: number;
   busDropped?: number;
 }
@@ -87,8 +89,10 @@ export class Metrics {
     out.push('# HELP hookline_queue_depth Events accepted and not yet acknowledged.', '# TYPE hookline_queue_depth gauge', `hookline_queue_depth ${g.queueDepth}`);
     out.push('# HELP hookline_queue_oldest_pending_seconds Age of the oldest event not yet acknowledged (0 when none).', '# TYPE hookline_queue_oldest_pending_seconds gauge',
       `hookline_queue_oldest_pending_seconds ${g.oldestPendingSeconds}`);
-    out.push('# HELP hookline_events_deferred_total Events handed back to the queue to wait for an earlier event of the same hook and resource.',
+    out.push('# HELP hookline_events_deferred_total Events that waited for an earlier unfinished event of the same hook and resource.',
       '# TYPE hookline_events_deferred_total counter', `hookline_events_deferred_total ${g.eventsDeferred}`);
+    out.push('# HELP hookline_events_parked Events waiting in this worker for an earlier event of the same hook and resource.',
+      '# TYPE hookline_events_parked gauge', `hookline_events_parked ${g.eventsParked}`);
     if (g.busPublished !== undefined) {
       out.push('# HELP hookline_bus_messages_total ZeroMQ bus messages, by outcome.', '# TYPE hookline_bus_messages_total counter',
         `hookline_bus_messages_total{outcome="published"} ${g.busPublished}`, `hookline_bus_messages_total{outcome="dropped"} ${g.busDropped ?? 0}`);

@@ -74,10 +74,29 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     FOR EACH ROW WHEN (OLD.spec::text IS DISTINCT FROM NEW.spec::text OR OLD.name IS DISTINCT FROM NEW.name OR OLD.locked IS DISTINCT FROM NEW.locked)
     EXECUTE FUNCTION bump_hooks_revision();
   `,
-  // 3: each hook's count of finished records, so that retention costs what it removes, not the log's size
+  // 3: each hook's count of finished records, kept by a trigger (so also while daemons of the
+  // previous version still write the log during a rolling upgrade), so that retention costs what it
+  // removes, not the log's size
   `
   ALTER TABLE hooks ADD COLUMN finished_count bigint NOT NULL DEFAULT 0;
   UPDATE hooks SET finished_count = (SELECT count(*) FROM executions e WHERE e.hook_id = hooks.id AND e.status <> 'RUNNING');
+  CREATE FUNCTION count_finished_executions() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+  BEGIN
+    IF TG_OP = 'DELETE' THEN
+      IF OLD.status <> 'RUNNING' THEN UPDATE hooks SET finished_count = finished_count - 1 WHERE id = OLD.hook_id; END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+      IF NEW.status <> 'RUNNING' THEN UPDATE hooks SET finished_count = finished_count + 1 WHERE id = NEW.hook_id; END IF;
+    ELSIF (OLD.status = 'RUNNING') <> (NEW.status = 'RUNNING') THEN
+      UPDATE hooks SET finished_count = finished_count + (CASE WHEN NEW.status = 'RUNNING' THEN -1 ELSE 1 END) WHERE id = NEW.hook_id;
+    END IF;
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER executions_finished_count AFTER INSERT OR DELETE OR UPDATE OF status ON executions
+    FOR EACH ROW EXECUTE FUNCTION count_finished_executions();
+  -- Trigger functions find their tables in this schema whatever the search_path of the session
+  -- that fires them (psql, another tool, a daemon with another schema setting).
+  ALTER FUNCTION bump_hooks_revision() SET search_path FROM CURRENT;
   `,
 ];
 

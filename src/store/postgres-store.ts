@@ -263,15 +263,14 @@ export class PostgresStore implements Store {
   /** Called once per record finished, in the transaction that finishes it, with the hook's row locked. */
   private async applyRetention(c: Client, hook: Hook): Promise<void> {
     const retention = hook.logRetention ?? this.defaultRetention;
-    // As on SQLite: the hook row (locked by the caller) counts its finished records, so only the
-    // oldest beyond the kept ones are read, whatever the size of the log.
-    const counted = await c.query<{ finished: string }>('UPDATE hooks SET finished_count = finished_count + 1 WHERE id = $1 RETURNING finished_count AS finished', [hook.id]);
+    // As on SQLite: the hook row (locked by the caller) counts its finished records (kept by a trigger),
+    // so only the oldest beyond the kept ones are read, whatever the size of the log.
+    const counted = await c.query<{ finished: string }>('SELECT finished_count AS finished FROM hooks WHERE id = $1', [hook.id]);
     const excess = Number(counted.rows[0]!.finished) - retention;
     if (excess <= 0) return;
     const { rowCount } = await c.query(`
       DELETE FROM executions WHERE hook_id = $1 AND execution_id IN (
         SELECT execution_id FROM executions WHERE hook_id = $1 AND status <> 'RUNNING' ORDER BY execution_id LIMIT $2)`, [hook.id, excess]);
-    await c.query('UPDATE hooks SET finished_count = finished_count - $2 WHERE id = $1', [hook.id, rowCount ?? 0]);
     if (rowCount) logMessage(this.logger, STORE_MESSAGES.STORE_RETENTION_APPLIED, { hookId: hook.id, removed: rowCount, retention });
   }
 

@@ -67,10 +67,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN available_at INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX events_by_resource ON events (resource, id) WHERE resource IS NOT NULL;
   `,
-  // 3: each hook's count of finished records, so that retention costs what it removes, not the log's size
+  // 3: each hook's count of finished records, kept by triggers (whatever writes the log), so that
+  // retention costs what it removes, not the log's size
   `
   ALTER TABLE hooks ADD COLUMN finished_count INTEGER NOT NULL DEFAULT 0;
   UPDATE hooks SET finished_count = (SELECT count(*) FROM executions e WHERE e.hook_id = hooks.id AND e.status != 'RUNNING');
+  CREATE TRIGGER executions_finished AFTER UPDATE OF status ON executions WHEN (OLD.status = 'RUNNING') != (NEW.status = 'RUNNING')
+    BEGIN UPDATE hooks SET finished_count = finished_count + (CASE WHEN NEW.status = 'RUNNING' THEN -1 ELSE 1 END) WHERE id = NEW.hook_id; END;
+  CREATE TRIGGER executions_inserted_finished AFTER INSERT ON executions WHEN NEW.status != 'RUNNING'
+    BEGIN UPDATE hooks SET finished_count = finished_count + 1 WHERE id = NEW.hook_id; END;
+  CREATE TRIGGER executions_removed_finished AFTER DELETE ON executions WHEN OLD.status != 'RUNNING'
+    BEGIN UPDATE hooks SET finished_count = finished_count - 1 WHERE id = OLD.hook_id; END;
   `,
 ];
 

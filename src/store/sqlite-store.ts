@@ -210,16 +210,14 @@ export class SqliteStore implements Store {
   private applyRetention(hookId: number): void {
     const hook = this.requireHook(hookId);
     const retention = hook.logRetention ?? this.defaultRetention;
-    // The newest `retention` finished records stay. The hook row counts its finished records, so
-    // only the oldest beyond that are read: the cost follows what is removed, not the log's size.
-    const { finished } = this.database.statement('UPDATE hooks SET finished_count = finished_count + 1 WHERE id = ? RETURNING finished_count AS finished')
-      .get(hookId) as { finished: number };
+    // The newest `retention` finished records stay. The hook row counts its finished records (kept by
+    // triggers), so only the oldest beyond that are read: the cost follows what is removed, not the log's size.
+    const { finished } = this.database.statement('SELECT finished_count AS finished FROM hooks WHERE id = ?').get(hookId) as { finished: number };
     if (finished <= retention) return;
     const { changes } = this.database.statement(`
       DELETE FROM executions WHERE hook_id = ? AND execution_id IN (
         SELECT execution_id FROM executions WHERE hook_id = ? AND status != 'RUNNING' ORDER BY execution_id LIMIT ?)`)
       .run(hookId, hookId, finished - retention);
-    this.database.statement('UPDATE hooks SET finished_count = finished_count - ? WHERE id = ?').run(changes, hookId);
     if (changes > 0) logMessage(this.logger, STORE_MESSAGES.STORE_RETENTION_APPLIED, { hookId, removed: changes, retention });
   }
 

@@ -27,14 +27,36 @@ import { testNatsUrl, TestStreams, eventually } from '../support/nats.js';
 interface Worker { store: Store; queue: Queue }
 interface Backend { workers: [Worker, Worker]; close(): Promise<void> }
 
-/** A hook command that appends "start|end <label> <event id>" to `log`, sleeping in between. */
+/** A hook command that appends "start|end <label> <event id>" to `log`, sleeping in between (its second argument, if given). */
 function recorder(dir: string, log: string, sleepSeconds: number): void {
   fs.writeFileSync(path.join(dir, 'rec.sh'),
-    `#!/bin/sh\necho "start $1 $HOOKLINE_EVENT_ID" >> ${log}\nsleep ${sleepSeconds}\necho "end $1 $HOOKLINE_EVENT_ID" >> ${log}\n`, { mode: 0o755 });
+    `#!/bin/sh\necho "start $1 $HOOKLINE_EVENT_ID" >> ${log}\nsleep \${2:-${sleepSeconds}}\necho "end $1 $HOOKLINE_EVENT_ID" >> ${log}\n`, { mode: 0o755 });
 }
 
-function stateHook(name: string, state: string): string {
-  return `NAME = ${name}\nTYPE = state\nRESOURCE = VM\nON = CUSTOM\nSTATE = ${state}\nLCM_STATE = LCM_INIT\nCOMMAND = rec.sh\nARGUMENTS = ${name}\n`;
+function stateHook(name: string, state: string, seconds = ''): string {
+  return `NAME = ${name}\nTYPE = state\nRESOURCE = VM\nON = CUSTOM\nSTATE = ${state}\nLCM_STATE = LCM_INIT\nCOMMAND = rec.sh\nARGUMENTS = "${name} ${seconds}"\n`;
+}
+
+/** The real store, failing its first `method` call for one event as an unreachable database would. */
+function failingOnce<T extends object>(real: T, method: 'beginExecution' | 'finishExecution' | 'ack', fails: (args: unknown[]) => boolean): { proxy: T; failed: Promise<void> } {
+  let done = false;
+  let signal!: () => void;
+  const failed = new Promise<void>((resolve) => { signal = resolve; });
+  const proxy = new Proxy(real, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (prop === method && !done && fails(args)) {
+          done = true;
+          signal();
+          return Promise.reject(Object.assign(new Error('unavailable for a moment'), { code: 'STORE_UNAVAILABLE' }));
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { proxy, failed };
 }
 
 function vmEvent(id: number, state: string, n: number): HooklineEvent {
@@ -139,48 +161,79 @@ if (pgUrl !== null && natsUrl !== null) {
   });
 }
 
-describe('ordering when a record cannot be stored', () => {
-  it('runs a later event of the resource only after the earlier one, handed back because its record failed, has run again', async () => {
+describe('ordering when the store or the queue fails for a moment', () => {
+  const local = (): { store: SqliteStore; queue: LocalQueue; dir: string; log: string; close(): Promise<void> } => {
     const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
-    const real = new SqliteStore(database);
+    const store = new SqliteStore(database);
     const queue = new LocalQueue(database);
     database.release();
-    // The real store, failing the first begin of one event as an unreachable database would.
-    let failFor: string | null = null;
-    const store = new Proxy(real, {
-      get(target, prop, receiver) {
-        if (prop === 'beginExecution') {
-          return (execution: Parameters<Store['beginExecution']>[0]) => {
-            if (execution.eventId === failFor) {
-              failFor = null;
-              return Promise.reject(Object.assign(new Error('database unavailable'), { code: 'STORE_UNAVAILABLE' }));
-            }
-            return target.beginExecution(execution);
-          };
-        }
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
     const dir = tempDir();
-    const log = path.join(dir, 'ran.log');
-    recorder(dir, log, 0.01);
+    return { store, queue, dir, log: path.join(dir, 'ran.log'), close: async () => { await queue.close(); await store.close(); } };
+  };
+  const startsOf = (log: string, label: string): string[] => readLog(log).filter((l) => l.phase === 'start' && l.label === label).map((l) => l.eventId);
+
+  it('runs a later event of the resource only after the earlier one, handed back because its record failed, has run again', async () => {
+    const t = local();
+    recorder(t.dir, t.log, 0.01);
     let hem: HookExecutionManager | undefined;
     try {
-      await store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
-      const accepted: AcceptedEvent[] = await queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(1, 'PENDING', 1), vmEvent(1, 'PENDING', 2)]);
-      failFor = accepted[0]!.id;
+      await t.store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
+      const accepted: AcceptedEvent[] = await t.queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(1, 'PENDING', 1), vmEvent(1, 'PENDING', 2)]);
+      const { proxy: store } = failingOnce(t.store, 'beginExecution', ([e]) => (e as { eventId: string }).eventId === accepted[0]!.id);
       hem = await HookExecutionManager.start({
-        store, queue, executor: new Executor({ hookBasePath: dir }), concurrency: 1, workerId: 'w', pollMs: 20, retryDelayMs: 50,
+        store, queue: t.queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 1, workerId: 'w', pollMs: 20, retryDelayMs: 50,
       });
-      await eventually('three executions to end', async () => (readLog(log).filter((l) => l.phase === 'end').length >= 3 ? true : undefined), 30_000);
-      assert.equal(failFor, null, 'the first begin did fail');
-      assert.deepEqual(readLog(log).filter((l) => l.phase === 'start').map((l) => l.eventId), accepted.map((e) => e.id));
-      assert.ok(hem.busy.deferred >= 1, 'the later events were handed back to wait');
+      await eventually('three executions to end', async () => (readLog(t.log).filter((l) => l.phase === 'end').length >= 3 ? true : undefined), 30_000);
+      assert.deepEqual(startsOf(t.log, 'p'), accepted.map((e) => e.id));
+      assert.ok(hem.busy.deferred >= 1, 'the later events were held back');
     } finally {
       await hem?.close();
-      await queue.close();
-      await real.close();
+      await t.close();
+    }
+  });
+
+  it('does not let a later event queued behind a failed one in the pool overtake its re-run while other work fills the slots', async () => {
+    const t = local();
+    recorder(t.dir, t.log, 0.3);
+    let hem: HookExecutionManager | undefined;
+    try {
+      await t.store.createHook(parseHookTemplate(stateHook('fast', 'PENDING', '0.3')));
+      await t.store.createHook(parseHookTemplate(stateHook('slow', 'ACTIVE', '3')));
+      // E1 and X run; Y and E2 wait in the pool (E2 behind E1). E1's record fails: Y takes the slot, E1 goes back
+      // to the queue and comes back behind E2, which must not run before it when X ends.
+      const [e1, , , e2] = await t.queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(2, 'ACTIVE', 1), vmEvent(3, 'ACTIVE', 2), vmEvent(1, 'PENDING', 3)]);
+      const { proxy: store } = failingOnce(t.store, 'finishExecution', ([, executionId]) => executionId === 0);
+      hem = await HookExecutionManager.start({
+        store, queue: t.queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 2, workerId: 'w', pollMs: 20, retryDelayMs: 100,
+      });
+      await eventually('five executions to end', async () => (readLog(t.log).filter((l) => l.phase === 'end').length >= 5 ? true : undefined), 30_000);
+      assert.deepEqual(startsOf(t.log, 'fast'), [e1!.id, e1!.id, e2!.id], 'E1, its re-run, then E2');
+    } finally {
+      await hem?.close();
+      await t.close();
+    }
+  });
+
+  it('keeps acknowledging an event whose ack failed, so that the next event of its resource runs', async () => {
+    const t = local();
+    recorder(t.dir, t.log, 0.01);
+    let hem: HookExecutionManager | undefined;
+    try {
+      await t.store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
+      const first = await t.queue.enqueue(vmEvent(4, 'PENDING', 0));
+      const { proxy: queue, failed } = failingOnce(t.queue, 'ack', () => true);
+      hem = await HookExecutionManager.start({
+        store: t.store, queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 1, workerId: 'w', pollMs: 20,
+      });
+      await failed;
+      const second = await t.queue.enqueue(vmEvent(4, 'PENDING', 1));
+      hem.notify();
+      await eventually('the second event to run', async () => (startsOf(t.log, 'p').includes(second.id) ? true : undefined), 30_000);
+      assert.deepEqual(startsOf(t.log, 'p'), [first.id, second.id]);
+      await eventually('the queue to be empty', async () => ((await t.queue.depth()) === 0 ? true : undefined));
+    } finally {
+      await hem?.close();
+      await t.close();
     }
   });
 });

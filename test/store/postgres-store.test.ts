@@ -136,12 +136,20 @@ if (url !== null) {
         await before.finishExecution(h.id, record.executionId, result());
       }
       await before.close();
-      await schemas.sql(`ALTER TABLE ${schema}.hooks DROP COLUMN finished_count; UPDATE ${schema}.schema_version SET version = 2`);
+      await schemas.sql(`DROP TRIGGER executions_finished_count ON ${schema}.executions; DROP FUNCTION ${schema}.count_finished_executions();
+        ALTER TABLE ${schema}.hooks DROP COLUMN finished_count; UPDATE ${schema}.schema_version SET version = 2`);
       const after = await PostgresStore.open({ url, schema, defaultLogRetention: 3 });
       try {
         const { record } = await after.beginExecution(newExecution(h.id, 'e5'));
         await after.finishExecution(h.id, record.executionId, result());
         assert.deepEqual((await after.queryExecutions({ hookId: h.id })).map((r) => r.executionId), [5, 4, 3]);
+        // A daemon of the previous version removing records itself (a rolling upgrade) keeps the count right too.
+        await schemas.sql(`DELETE FROM ${schema}.executions WHERE hook_id = $1 AND execution_id = 3`, [h.id]);
+        const [counts] = await schemas.sql<{ counted: string; actual: string }>(
+          `SELECT h.finished_count AS counted, (SELECT count(*) FROM ${schema}.executions e WHERE e.hook_id = h.id AND e.status <> 'RUNNING') AS actual
+           FROM ${schema}.hooks h WHERE h.id = $1`, [h.id]);
+        assert.equal(counts!.counted, counts!.actual);
+        assert.equal(Number(counts!.counted), 2);
       } finally {
         await after.close();
       }

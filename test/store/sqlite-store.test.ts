@@ -65,6 +65,7 @@ describe('SqliteStore', () => {
     // Back to the shape version 1 had: no event resource or delay, no finished-record count.
     const raw = new Database(file);
     raw.exec(`DROP INDEX events_by_resource; ALTER TABLE events DROP COLUMN resource; ALTER TABLE events DROP COLUMN available_at;
+              DROP TRIGGER executions_finished; DROP TRIGGER executions_inserted_finished; DROP TRIGGER executions_removed_finished;
               ALTER TABLE hooks DROP COLUMN finished_count;`);
     raw.pragma('user_version = 1');
     raw.close();
