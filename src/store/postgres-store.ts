@@ -28,7 +28,7 @@ import { STORE_MESSAGES } from './messages.js';
 import { migrate, SCHEMA_NAME } from './postgres-schema.js';
 import { executionFromPgRow, hookFromPgRow, utf8, type PgExecutionRow, type PgHookRow } from './postgres-rows.js';
 import { specToJson } from './sqlite-rows.js';
-import { checkName, checkRetention } from './store-arguments.js';
+import { checkName, checkRetention, executionQuerySql } from './store-arguments.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`; the password never appears in logs or errors. */
@@ -229,21 +229,7 @@ export class PostgresStore implements Store {
 
   async queryExecutions(q: ExecutionQuery = {}): Promise<ExecutionRecord[]> {
     this.checkOpen();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => `$${params.push(value)}`;
-    if (q.hookId !== undefined) where.push(`hook_id = ${param(q.hookId)}`);
-    if (q.since !== undefined) where.push(`start_time >= ${param(q.since)}`);
-    if (q.until !== undefined) where.push(`start_time <= ${param(q.until)}`);
-    if (q.status === 'success') where.push(`status = 'SUCCESS'`);
-    else if (q.status === 'error') where.push(`status IN ('ERROR', 'TIMEOUT')`);
-    let sql = 'SELECT * FROM executions';
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY start_time DESC, hook_id DESC, execution_id DESC';
-    if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit < 0) throw new InvalidStoreArgumentError(`query limit must be a non-negative integer, got ${q.limit}`);
-      sql += ` LIMIT ${param(q.limit)}`;
-    }
+    const { sql, params } = executionQuerySql(q, (n) => `$${n}`);
     return this.transaction(async (c) => (await c.query<PgExecutionRow>(sql, params)).rows.map(executionFromPgRow), false);
   }
 

@@ -15,7 +15,7 @@ import {
 import { STORE_MESSAGES } from './messages.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database.js';
 import { executionFromRow, hookFromRow, specToJson, type ExecutionRow, type HookRow } from './sqlite-rows.js';
-import { checkName, checkRetention } from './store-arguments.js';
+import { checkName, checkRetention, executionQuerySql } from './store-arguments.js';
 
 export interface SqliteStoreOptions {
   /** LOG_RETENTION for hooks that set none: how many finished records each keeps. Default 10, as OpenNebula. */
@@ -176,21 +176,7 @@ export class SqliteStore implements Store {
 
   async queryExecutions(q: ExecutionQuery = {}): Promise<ExecutionRecord[]> {
     this.checkOpen();
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.hookId !== undefined) { where.push('hook_id = ?'); params.push(q.hookId); }
-    if (q.since !== undefined) { where.push('start_time >= ?'); params.push(q.since); }
-    if (q.until !== undefined) { where.push('start_time <= ?'); params.push(q.until); }
-    if (q.status === 'success') where.push(`status = 'SUCCESS'`);
-    else if (q.status === 'error') where.push(`status IN ('ERROR', 'TIMEOUT')`);
-    let sql = 'SELECT * FROM executions';
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY start_time DESC, hook_id DESC, execution_id DESC';
-    if (q.limit !== undefined) {
-      if (!Number.isInteger(q.limit) || q.limit < 0) throw new InvalidStoreArgumentError(`query limit must be a non-negative integer, got ${q.limit}`);
-      sql += ' LIMIT ?';
-      params.push(q.limit);
-    }
+    const { sql, params } = executionQuerySql(q, () => '?');
     return (this.database.statement(sql).all(...params) as ExecutionRow[]).map(executionFromRow);
   }
 
