@@ -52,7 +52,7 @@ export function orderKey(hookId: number, event: AcceptedEvent): string {
  */
 export interface HeldEvent { id: string; resource: string | null; hooks: readonly Hook[]; failed: boolean; after: readonly HeldEvent[] }
 
-/** Whether an earlier admission; `after`: the earlier events running here it must follow in the pool. */
+/** `waitingFor`: the earlier event that must run first, or null; `after`: the earlier events running here it must follow in the pool. */
 interface Verdict { waitingFor: string | null; after: HeldEvent[] }
 
 interface Parked { d: Delivery; hooks: readonly Hook[] }
@@ -123,6 +123,9 @@ export class ResourceOrder {
   /** The event was handed back, or (`acked`) is done: every execution it caused is recorded. */
   release(mine: HeldEvent, acked: boolean): void {
     if (this.held.get(mine.id) === mine) this.held.delete(mine.id);
+    // Its executions are over: later events read only its own `failed`, so drop the chain of earlier
+    // ones (a busy resource would otherwise keep every event it ever ran reachable).
+    mine.after = [];
     if (!acked) return;
     // The queue may show an acked event for a moment longer (JetStream removes it asynchronously):
     // remember the newest ones as done, so that the next event of the resource need not wait for it.
