@@ -84,3 +84,10 @@ export class OrderDeferredError extends HemError {
     super('HEM_ORDER_DEFERRED', `an earlier event of the same resource (${waitingFor}) must run first`);
   }
 }
+
+/** An execution the manager did not start, or did not let finish, because it is stopping: its event goes back to the queue. */
+export class StoppingError extends HemError {
+  constructor(what: 'not started' | 'interrupted') {
+    super('HEM_STOPPING', `execution ${what}: the execution manager is stopping; the event goes back to the queue`);
+  }
+}

@@ -21,7 +21,7 @@ import { ExecutionPool } from './execution-pool.js';
 import type { ExecutionRecord, Hook } from './hook.js';
 import { HookIndex } from './hook-matcher.js';
 import { HEM_MESSAGES } from './messages.js';
-import { NoSuchExecutionError, OrderDeferredError } from './errors.js';
+import { NoSuchExecutionError, OrderDeferredError, StoppingError } from './errors.js';
 import { ResourceOrder, orderKey, untilSettled, type HeldEvent } from './resource-order.js';
 
 /** Where the component (the daemon) takes part in execution: its hook points. */
@@ -76,6 +76,9 @@ export class HookExecutionManager {
   /** Store revision the index was built at (stores shared by several daemons). */
   private revision: number | undefined;
   private readonly order: ResourceOrder;
+  /** Resolves when `close` begins, to release a claim loop waiting for room in the pool. */
+  private readonly closing: Promise<void>;
+  private signalClosing!: () => void;
 
   private constructor(private readonly options: HookExecutionManagerOptions, hooks: Hook[]) {
     this.index = new HookIndex(hooks);
@@ -84,6 +87,7 @@ export class HookExecutionManager {
     this.pool = new ExecutionPool({ concurrency: options.concurrency, maxQueued: options.concurrency });
     this.logger = options.logger ?? silentLogger();
     this.callouts = options.callouts ?? NO_CALLOUTS;
+    this.closing = new Promise((resolve) => { this.signalClosing = resolve; });
     this.order = new ResourceOrder({
       queue: options.queue, logger: this.logger, skipMark: SKIP_HOOKS_MARK,
       match: (event) => this.index.match(event),
@@ -164,7 +168,7 @@ export class HookExecutionManager {
     const { queue, workerId } = this.options;
     const pollMs = this.options.pollMs ?? 1000;
     while (!this.closed) {
-      await this.pool.whenAvailable();
+      await Promise.race([this.pool.whenAvailable(), this.closing]);
       if (this.closed) break;
       let deliveries: Delivery[];
       this.woken = false;
@@ -224,6 +228,7 @@ export class HookExecutionManager {
     const event = d.event;
     const runs = mine.hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
       try {
+        if (this.closed) throw new StoppingError('not started');
         const earlierFailed = this.order.failedBefore(mine, hook);
         if (earlierFailed !== null) throw new OrderDeferredError(earlierFailed);
         return await this.execute(hook, event, false);
@@ -240,12 +245,17 @@ export class HookExecutionManager {
         acked = await untilSettled('ack', d, () => this.options.queue.ack(d.deliveryId), closed, this.logger);
         return;
       }
-      const failure = reasons.find((r) => !(r instanceof OrderDeferredError));
-      if (failure === undefined) return this.order.handBack(d, (reasons[0] as OrderDeferredError).waitingFor);
-      // A record could not be stored (the store is down): hand the event back for redelivery rather than
-      // lose an execution, after a pause so an outage does not become a tight redelivery loop.
-      logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: failure });
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
+      const failure = reasons.find((r) => !(r instanceof OrderDeferredError) && !(r instanceof StoppingError));
+      if (failure === undefined && !reasons.some((r) => r instanceof StoppingError)) {
+        return this.order.handBack(d, (reasons[0] as OrderDeferredError).waitingFor);
+      }
+      if (failure !== undefined) {
+        // A record could not be stored (the store is down): hand the event back for redelivery rather than
+        // lose an execution, after a pause so an outage does not become a tight redelivery loop.
+        logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error: failure });
+        if (!this.closed) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
+      }
+      // Stopping: executions not started, or cut short, run again after the event's redelivery.
       await untilSettled('nack', d, () => this.options.queue.nack(d.deliveryId), closed, this.logger);
     }).catch((error) => logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_NOT_RECORDED, { event: event.id, error }))
       .finally(() => this.order.release(mine, acked));
@@ -273,6 +283,9 @@ export class HookExecutionManager {
     const outcome = skip
       ? { status: 'SKIPPED' as const, rc: 0, signal: null, stdout: '', stderr: 'skipped by an execution_start callout', truncated: false, endTime: Date.now() }
       : await executor.run(plan, { signal: this.abort.signal });
+    // Cut short because the daemon is stopping: the record stays RUNNING and the event is not acked, so it
+    // runs again after redelivery, marked interrupted. (A retry has no event to come back: it is recorded.)
+    if (!retry && this.abort.signal.aborted) throw new StoppingError('interrupted');
     const record = await store.finishExecution(hook.id, begun.record.executionId, {
       status: outcome.status, rc: outcome.rc, signal: outcome.signal, stdout: outcome.stdout, stderr: outcome.stderr,
       truncated: outcome.truncated, endTime: Date.now(),
@@ -305,13 +318,18 @@ export class HookExecutionManager {
     return { running: this.pool.running, queued: this.pool.queued, ...this.order.counts };
   }
 
-  /** Stops claiming, lets running executions finish (aborting them after `graceMs`), and waits for their records. */
+  /**
+   * Stops claiming and starts no more executions; lets running ones finish, aborting them after
+   * `graceMs`. Events whose executions did not start or were cut short go back to the queue (their
+   * records stay RUNNING and are marked interrupted when they run again); parked events go back too.
+   */
   async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
+    this.signalClosing();
     this.wake?.();
+    const timer = setTimeout(() => this.abort.abort(), graceMs);
     await this.loopDone;
     await this.order.close();
-    const timer = setTimeout(() => this.abort.abort(), graceMs);
     await Promise.allSettled([...this.inFlight]);
     clearTimeout(timer);
     await this.pool.close();

@@ -164,10 +164,9 @@ export class ResourceOrder {
     const all = [...this.parked.values()].flatMap((r) => r.events).sort(byId);
     this.parked.clear();
     this.parkedCount = 0;
-    for (const p of all) {
-      await this.o.queue.nack(p.d.deliveryId).catch((error: unknown) =>
-        logMessage(this.o.logger, HEM_MESSAGES.HEM_QUEUE_SETTLE_FAILED, { operation: 'nack', event: p.d.event.id, error }));
-    }
+    // All at once: with the queue unreachable each would wait for its timeout (they return after the ack wait anyway).
+    await Promise.all(all.map((p) => this.o.queue.nack(p.d.deliveryId).catch((error: unknown) =>
+      logMessage(this.o.logger, HEM_MESSAGES.HEM_QUEUE_SETTLE_FAILED, { operation: 'nack', event: p.d.event.id, error }))));
   }
 
   /**
@@ -189,8 +188,9 @@ export class ResourceOrder {
         if (this.acked.has(other.id)) continue; // done here, not yet gone from the queue
         if (++seen > LOOKBACK) return { waitingFor: other.id, after }; // more earlier events than we look at: wait for the oldest
         if (other.document[this.o.skipMark] === true) continue;
-        const parkedHere = this.parked.get(resource)?.events.find((p) => p.d.event.id === other.id);
-        if (shareHook(parkedHere?.hooks ?? this.o.match(other), hooks)) return { waitingFor: other.id, after };
+        // What it runs, where this worker knows (held here but failed, or parked); else what it matches now.
+        const known = local?.hooks ?? this.parked.get(resource)?.events.find((p) => p.d.event.id === other.id)?.hooks;
+        if (shareHook(known ?? this.o.match(other), hooks)) return { waitingFor: other.id, after };
       }
       return { waitingFor: null, after };
     } catch (error) {
@@ -301,6 +301,9 @@ export async function untilSettled(operation: 'ack' | 'nack', d: Delivery, call:
       return await call();
     } catch (error) {
       logMessage(logger, HEM_MESSAGES.HEM_QUEUE_SETTLE_FAILED, { operation, event: d.event.id, error });
+      // Errors that no retry can cure: a delivery this queue does not know, a closed queue, a bad argument.
+      const code = (error as { code?: string }).code;
+      if (code === 'QUEUE_INVALID_DELIVERY' || code === 'QUEUE_CLOSED' || error instanceof RangeError) return false;
     }
     if (closed()) return false;
     await new Promise((resolve) => setTimeout(resolve, pause));

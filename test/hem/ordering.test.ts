@@ -7,7 +7,6 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { HookExecutionManager } from '../../src/hem/hook-execution-manager.js';
 import { Executor } from '../../src/hem/executor.js';
@@ -17,67 +16,12 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { LocalQueue } from '../../src/queue/local-queue.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { NatsQueue } from '../../src/queue/nats-queue.js';
-import type { Queue } from '../../src/queue/queue.js';
-import type { Store } from '../../src/store/store.js';
-import type { AcceptedEvent, HooklineEvent } from '../../src/events/event.js';
+import type { AcceptedEvent } from '../../src/events/event.js';
 import { tempDir } from '../support/paths.js';
 import { testPostgresUrl, TestSchemas } from '../support/postgres.js';
 import { testNatsUrl, TestStreams, eventually } from '../support/nats.js';
-
-interface Worker { store: Store; queue: Queue }
-interface Backend { workers: [Worker, Worker]; close(): Promise<void> }
-
-/** A hook command that appends "start|end <label> <event id>" to `log`, sleeping in between (its second argument, if given). */
-function recorder(dir: string, log: string, sleepSeconds: number): void {
-  fs.writeFileSync(path.join(dir, 'rec.sh'),
-    `#!/bin/sh\necho "start $1 $HOOKLINE_EVENT_ID" >> ${log}\nsleep \${2:-${sleepSeconds}}\necho "end $1 $HOOKLINE_EVENT_ID" >> ${log}\n`, { mode: 0o755 });
-}
-
-function stateHook(name: string, state: string, seconds = ''): string {
-  return `NAME = ${name}\nTYPE = state\nRESOURCE = VM\nON = CUSTOM\nSTATE = ${state}\nLCM_STATE = LCM_INIT\nCOMMAND = rec.sh\nARGUMENTS = "${name} ${seconds}"\n`;
-}
-
-/** The real store, failing its first `method` call for one event as an unreachable database would. */
-function failingOnce<T extends object>(real: T, method: 'beginExecution' | 'finishExecution' | 'ack', fails: (args: unknown[]) => boolean): { proxy: T; failed: Promise<void> } {
-  let done = false;
-  let signal!: () => void;
-  const failed = new Promise<void>((resolve) => { signal = resolve; });
-  const proxy = new Proxy(real, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (prop === method && !done && fails(args)) {
-          done = true;
-          signal();
-          return Promise.reject(Object.assign(new Error('unavailable for a moment'), { code: 'STORE_UNAVAILABLE' }));
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { proxy, failed };
-}
-
-function vmEvent(id: number, state: string, n: number): HooklineEvent {
-  return { key: `EVENT STATE VM/${state}/LCM_INIT`, kind: 'state', document: { RESOURCE: 'VM', ID: id, STATE: state, LCM_STATE: 'LCM_INIT', N: n } };
-}
-
-interface Line { phase: 'start' | 'end'; label: string; eventId: string }
-function readLog(log: string): Line[] {
-  if (!fs.existsSync(log)) return [];
-  return fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
-    const [phase, label, eventId] = l.split(' ');
-    return { phase: phase as Line['phase'], label: label!, eventId: eventId! };
-  });
-}
-
-async function startWorkers(backend: Backend, commands: string, concurrency: number): Promise<HookExecutionManager[]> {
-  return Promise.all(backend.workers.map((w, i) => HookExecutionManager.start({
-    store: w.store, queue: w.queue, executor: new Executor({ hookBasePath: commands }), concurrency,
-    workerId: `worker-${i}`, pollMs: 50, retryDelayMs: 20,
-  })));
-}
+import { recorder, stateHook, failingOnce, vmEvent, readLog, startWorkers } from '../support/hem-recorder.js';
+import type { Backend, Worker } from '../support/hem-recorder.js';
 
 function orderingSuite(name: string, open: () => Promise<Backend>): void {
   describe(`ordering per hook and resource across two workers: ${name}`, () => {
