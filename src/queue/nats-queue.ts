@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  Events, connect, createInbox, nanos,
+  Events, connect, nanos,
   type JetStreamClient, type JetStreamManager, type Msg, type NatsConnection, type PubAck,
 } from 'nats';
 import type { AcceptedEvent, HooklineEvent } from '../events/event.js';
@@ -36,7 +36,7 @@ import { QUEUE_MESSAGES } from './messages.js';
 import { DEFAULT_SUBJECT_PREFIX, allEventsFilter, checkSubjectPrefix, eventSubject, resourceFilter } from './nats-subjects.js';
 import { serializeQueuedEvent } from './queued-event.js';
 import {
-  ackInfo, checkMs, checkName, decodeEvent, ensureConsumer, ensureStream, noMessage, retryable, type Settings,
+  ackInfo, checkMs, checkName, decodeEvent, ensureConsumer, ensureStream, noMessage, pullNow, retryable, type Settings,
 } from './nats-stream.js';
 
 export interface NatsQueueOptions {
@@ -135,7 +135,7 @@ export class NatsQueue implements Queue {
     this.checkOpen();
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`claim: max must be a positive integer, got ${max}`);
     if (!this.connected) throw new QueueUnavailableError(`claim by ${workerId}`, this.s.servers, 'is not connected (reconnecting)');
-    const msgs = await this.pull(max);
+    const msgs = await pullNow(this.nc, this.s, max);
     const deliveries: Delivery[] = [];
     for (const msg of msgs) {
       const info = ackInfo(msg.reply ?? '');
@@ -308,37 +308,6 @@ export class NatsQueue implements Queue {
     logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_BATCH_ROLLBACK,
       { total, stored: stored.length, withdrawn: stored.length - kept.length, kept: kept.length, error: error as Error });
     return kept.length === 0 ? error as Error : new QueueBatchPartialError(kept, total, this.s.stream, { cause: error });
-  }
-
-  /** One no-wait pull request: whatever is available now, up to `max`. */
-  private pull(max: number): Promise<Msg[]> {
-    return new Promise((resolve, reject) => {
-      const msgs: Msg[] = [];
-      const inbox = createInbox();
-      let done = false;
-      const finish = (error?: Error): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        sub.unsubscribe();
-        if (error !== undefined && msgs.length === 0) reject(error);
-        else resolve(msgs);
-      };
-      const sub = this.nc.subscribe(inbox, {
-        callback: (err, msg) => {
-          if (err !== null) return finish(new QueueUnavailableError('claim', this.s.servers, `ended the pull (${err.message})`, { cause: err }));
-          const status = msg.headers?.code ?? 0;
-          if (status === 100) return; // heartbeat
-          if (status === 503) return finish(new QueueUnavailableError('claim', this.s.servers, `has no consumer ${this.s.durable} on stream ${this.s.stream}`));
-          if (status !== 0) return finish(); // 404 no messages, 408 request done, 409 limits: this pull is over
-          msgs.push(msg);
-          if (msgs.length === max) finish();
-        },
-      });
-      // Deliveries that arrive after this gives up go unacknowledged and are redelivered after the ack wait.
-      const timer = setTimeout(() => finish(new QueueUnavailableError('claim', this.s.servers, `did not answer within ${this.s.timeoutMs} ms`)), this.s.timeoutMs);
-      this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${this.s.stream}.${this.s.durable}`, JSON.stringify({ batch: max, no_wait: true }), { reply: inbox });
-    });
   }
 
   /** The event in a message, or null (after terminating it) when the message is not one of ours. */

@@ -1,16 +1,16 @@
 /**
  * JetStream plumbing for `NatsQueue`: creating or checking the stream and the
- * shared consumer, reading a message body back into an event, and telling
- * retryable failures from final ones.
+ * shared consumer, pulling from it, reading a message body back into an event,
+ * and telling retryable failures from final ones.
  */
 import {
-  AckPolicy, DeliverPolicy, DiscardPolicy, ReplayPolicy, RetentionPolicy, StorageType, nanos,
-  type JetStreamManager,
+  AckPolicy, DeliverPolicy, DiscardPolicy, ReplayPolicy, RetentionPolicy, StorageType, createInbox, nanos,
+  type JetStreamManager, type Msg, type NatsConnection,
 } from 'nats';
 import type { Logger } from 'pino';
 import type { AcceptedEvent, EventKind } from '../events/event.js';
 import { logMessage } from '../core/messages.js';
-import { QueueStreamMismatchError } from './errors.js';
+import { QueueStreamMismatchError, QueueUnavailableError } from './errors.js';
 import { QUEUE_MESSAGES } from './messages.js';
 import { allEventsFilter } from './nats-subjects.js';
 import { EVENT_KINDS } from './queued-event.js';
@@ -103,4 +103,35 @@ export function decodeEvent(data: Uint8Array, sequence: number): AcceptedEvent {
     throw new Error('expected {key, kind, acceptedAt, document}');
   }
   return { id: String(sequence), key, kind: kind as EventKind, document: document as Record<string, unknown>, acceptedAt };
+}
+
+/** One no-wait pull request on the shared consumer: whatever is available now, up to `max`. */
+export function pullNow(nc: NatsConnection, s: Settings, max: number): Promise<Msg[]> {
+  return new Promise((resolve, reject) => {
+    const msgs: Msg[] = [];
+    const inbox = createInbox();
+    let done = false;
+    const finish = (error?: Error): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sub.unsubscribe();
+      if (error !== undefined && msgs.length === 0) reject(error);
+      else resolve(msgs);
+    };
+    const sub = nc.subscribe(inbox, {
+      callback: (err, msg) => {
+        if (err !== null) return finish(new QueueUnavailableError('claim', s.servers, `ended the pull (${err.message})`, { cause: err }));
+        const status = msg.headers?.code ?? 0;
+        if (status === 100) return; // heartbeat
+        if (status === 503) return finish(new QueueUnavailableError('claim', s.servers, `has no consumer ${s.durable} on stream ${s.stream}`));
+        if (status !== 0) return finish(); // 404 no messages, 408 request done, 409 limits: this pull is over
+        msgs.push(msg);
+        if (msgs.length === max) finish();
+      },
+    });
+    // Deliveries that arrive after this gives up go unacknowledged and are redelivered after the ack wait.
+    const timer = setTimeout(() => finish(new QueueUnavailableError('claim', s.servers, `did not answer within ${s.timeoutMs} ms`)), s.timeoutMs);
+    nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${s.stream}.${s.durable}`, JSON.stringify({ batch: max, no_wait: true }), { reply: inbox });
+  });
 }
