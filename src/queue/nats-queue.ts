@@ -74,6 +74,8 @@ export class NatsQueue implements Queue {
   private deliveries = 0;
   private messages = 0;
   private connected = true;
+  /** When the connection was lost, while it is. */
+  private disconnectedAt: number | null = null;
   private open = true;
   private closing: Promise<void> | null = null;
 
@@ -357,13 +359,31 @@ export class NatsQueue implements Queue {
     for await (const status of this.nc.status()) {
       if (status.type === Events.Disconnect) {
         this.connected = false;
+        this.disconnectedAt ??= Date.now();
         logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_DISCONNECTED, { servers: this.s.servers });
       } else if (status.type === Events.Reconnect) {
         this.connected = true;
+        const downMs = Date.now() - (this.disconnectedAt ?? Date.now());
+        this.disconnectedAt = null;
         logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_RECONNECTED, { server: String(status.data) });
+        this.expireAfterOutage(downMs);
         for (const wake of this.connectionWaiters) wake();
       }
     }
+  }
+
+  /**
+   * Keep-alives could not be sent while the connection was down: after half an ack wait or more,
+   * JetStream may already have handed the held events to other workers. Forget them, so that a late
+   * ack from here cannot remove an event another worker is running (nats-server would accept it).
+   * Their executions here may still finish and be recorded; the event runs where it went, once.
+   */
+  private expireAfterOutage(downMs: number): void {
+    if (downMs * 2 < this.s.ackWaitMs || this.held.size === 0) return;
+    const count = this.held.size;
+    this.held.clear();
+    this.heldBySequence.clear();
+    logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_DELIVERIES_EXPIRED, { count, downMs, ackWaitMs: this.s.ackWaitMs });
   }
 
   /** Resolves once connected, or at the deadline. */

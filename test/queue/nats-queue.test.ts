@@ -172,6 +172,29 @@ if (url !== null) {
       assert.deepEqual(d!.event, accepted);
     });
 
+    it('forgets its deliveries after an outage longer than the ack wait, so a late ack cannot remove an event another worker holds', async () => {
+      const proxy = await startProxy();
+      const names = streams.next();
+      const log = captureLog();
+      const cutOff = closing(await NatsQueue.open({ servers: proxy.url, ...names, ackWaitMs: 1000, timeoutMs: 1000, logger: log.logger }));
+      const other = await openOn(names, { ackWaitMs: 1000 });
+      const accepted = await other.enqueue(apiEvent(1));
+      const [stale] = await cutOff.claim('w1', 1);
+      await proxy.cut();
+      const [taken] = await eventually('the other worker to get the event after the ack wait', async () => {
+        const got = await other.claim('w2', 1);
+        return got.length > 0 ? got : undefined;
+      });
+      assert.equal(taken!.event.id, accepted.id);
+      assert.equal(taken!.redelivered, true);
+      await proxy.restore();
+      await eventually('the cut-off queue to reconnect', async () => (log.has('QUEUE_NATS_DELIVERIES_EXPIRED') ? true : undefined));
+      assert.equal(await cutOff.ack(stale!.deliveryId), false, 'the late ack is not sent');
+      assert.equal(await other.depth(), 1, 'the event stays until its new holder is done');
+      assert.equal(await other.ack(taken!.deliveryId), true);
+      assert.equal(await other.depth(), 0);
+    });
+
     it('fails to open with QUEUE_NATS_UNAVAILABLE when nothing listens at the address', async () => {
       const proxy = await startProxy();
       await proxy.cut();
