@@ -20,6 +20,8 @@ export const DEFAULTS = Object.freeze({
   natsSubjectPrefix: 'hookline.events',
   natsDurable: 'hookline-workers',
   natsAckWaitMs: 30_000,
+  /** Room for about 100 workers of concurrency 8, each parking up to 64 events (docs/scale-out.md). */
+  natsMaxAckPending: 10_000,
   loggers: [{ name: 'hookline', severity: 'INFO', output: 'stdout' }],
 });
 

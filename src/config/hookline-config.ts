@@ -50,7 +50,7 @@ export interface EventsConfig {
 }
 
 export type StoreConfig = { type: 'sqlite'; path: string } | { type: 'postgresql'; url: string };
-export type QueueConfig = { type: 'local' } | { type: 'nats'; servers: string[]; stream: string; subjectPrefix: string; durable: string; ackWaitMs: number };
+export type QueueConfig = { type: 'local' } | { type: 'nats'; servers: string[]; stream: string; subjectPrefix: string; durable: string; ackWaitMs: number; maxAckPending: number };
 
 export interface LoggerConfig {
   name: string;

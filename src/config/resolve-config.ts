@@ -66,6 +66,7 @@ export function resolveConfig(hookline: Doc, baseDir: string, env: NodeJS.Proces
       ? {
         type: 'nats', servers: queue.servers, stream: queue.stream ?? DEFAULTS.natsStream,
         subjectPrefix: queue['subject-prefix'] ?? DEFAULTS.natsSubjectPrefix, durable: queue.durable ?? DEFAULTS.natsDurable, ackWaitMs: queue['ack-wait'] ?? DEFAULTS.natsAckWaitMs,
+        maxAckPending: queue['max-ack-pending'] ?? DEFAULTS.natsMaxAckPending,
       }
       : { type: 'local' }) satisfies QueueConfig,
     loggers: ((hookline.loggers as Doc[] | undefined) ?? DEFAULTS.loggers).map((l): LoggerConfig => {

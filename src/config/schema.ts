@@ -71,7 +71,7 @@ const store = {
 
 const queue = {
   type: 'object',
-  description: 'a queue, {"type": "local"} or {"type": "nats", "servers", "stream"?, "subject-prefix"?, "durable"?, "ack-wait"?}',
+  description: 'a queue, {"type": "local"} or {"type": "nats", "servers", "stream"?, "subject-prefix"?, "durable"?, "ack-wait"?, "max-ack-pending"?}',
   discriminator: { propertyName: 'type' },
   required: ['type'],
   oneOf: [
@@ -88,6 +88,7 @@ const queue = {
       'subject-prefix': { type: 'string', pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', description: 'NATS subject tokens separated by ".", such as "hookline.events"' },
       durable: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', description: 'the name of the durable consumer the daemons share' },
       'ack-wait': { type: 'integer', minimum: 1000, description: 'milliseconds a worker may hold an event without acknowledging it before it is redelivered (at least 1000)' },
+      'max-ack-pending': { type: 'integer', minimum: 100, description: 'how many events all workers together may hold unacknowledged (at least 100)' },
     }, ['type', 'servers']),
   ],
 };

@@ -36,7 +36,7 @@ import { QUEUE_MESSAGES } from './messages.js';
 import { DEFAULT_SUBJECT_PREFIX, allEventsFilter, checkSubjectPrefix, eventSubject, resourceFilter } from './nats-subjects.js';
 import { serializeQueuedEvent } from './queued-event.js';
 import {
-  ackInfo, checkMs, checkName, decodeEvent, ensureConsumer, ensureStream, noMessage, pullNow, retryable, type Settings,
+  ackInfo, checkCount, checkMs, checkName, decodeEvent, ensureConsumer, ensureStream, noMessage, pullNow, retryable, type Settings,
 } from './nats-stream.js';
 
 export interface NatsQueueOptions {
@@ -51,6 +51,8 @@ export interface NatsQueueOptions {
   subjectPrefix?: string;
   /** Durable consumer shared by all daemons of one deployment. Default `hookline-workers`. */
   durable?: string;
+  /** Events all workers together may hold unacknowledged (the consumer's max_ack_pending). Default 10000; use one value for all daemons. */
+  maxAckPending?: number;
   /** How long an operation waits for nats-server before QUEUE_NATS_UNAVAILABLE. Default 5000. */
   timeoutMs?: number;
 }
@@ -94,6 +96,7 @@ export class NatsQueue implements Queue {
       durable: checkName('durable', options.durable ?? 'hookline-workers'),
       prefix: checkSubjectPrefix(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX),
       ackWaitMs: checkMs('ackWaitMs', options.ackWaitMs ?? 30_000),
+      maxAckPending: checkCount('maxAckPending', options.maxAckPending ?? 10_000),
       timeoutMs: checkMs('timeoutMs', options.timeoutMs ?? 5000),
       logger: options.logger ?? silentLogger(),
     };

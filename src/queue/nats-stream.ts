@@ -15,7 +15,7 @@ import { QUEUE_MESSAGES } from './messages.js';
 import { allEventsFilter } from './nats-subjects.js';
 import { EVENT_KINDS } from './queued-event.js';
 
-export interface Settings { servers: string; stream: string; durable: string; prefix: string; ackWaitMs: number; timeoutMs: number; logger: Logger }
+export interface Settings { servers: string; stream: string; durable: string; prefix: string; ackWaitMs: number; maxAckPending: number; timeoutMs: number; logger: Logger }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -43,12 +43,12 @@ export async function ensureStream(jsm: JetStreamManager, s: Settings): Promise<
   }
 }
 
-/** Creates the shared durable consumer, or updates its ack wait; JetStream makes this idempotent. */
+/** Creates the shared durable consumer, or updates its ack wait and max_ack_pending; JetStream makes this idempotent. */
 export async function ensureConsumer(jsm: JetStreamManager, s: Settings): Promise<void> {
   const filter = allEventsFilter(s.prefix);
   try {
     await jsm.consumers.add(s.stream, {
-      durable_name: s.durable, ack_policy: AckPolicy.Explicit, ack_wait: nanos(s.ackWaitMs), max_deliver: -1,
+      durable_name: s.durable, ack_policy: AckPolicy.Explicit, ack_wait: nanos(s.ackWaitMs), max_ack_pending: s.maxAckPending, max_deliver: -1,
       deliver_policy: DeliverPolicy.All, replay_policy: ReplayPolicy.Instant, filter_subject: filter,
     });
   } catch (cause) {
@@ -134,4 +134,9 @@ export function pullNow(nc: NatsConnection, s: Settings, max: number): Promise<M
     const timer = setTimeout(() => finish(new QueueUnavailableError('claim', s.servers, `did not answer within ${s.timeoutMs} ms`)), s.timeoutMs);
     nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${s.stream}.${s.durable}`, JSON.stringify({ batch: max, no_wait: true }), { reply: inbox });
   });
+}
+
+export function checkCount(what: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a positive whole number, got ${n}`);
+  return n;
 }

@@ -83,7 +83,7 @@ export class EventService {
       opened.push(store);
       const q = config.queue;
       queue = q.type === 'nats'
-        ? await NatsQueue.open({ servers: q.servers, stream: q.stream, subjectPrefix: q.subjectPrefix, durable: q.durable, ackWaitMs: q.ackWaitMs, logger })
+        ? await NatsQueue.open({ servers: q.servers, stream: q.stream, subjectPrefix: q.subjectPrefix, durable: q.durable, ackWaitMs: q.ackWaitMs, maxAckPending: q.maxAckPending, logger })
         : new LocalQueue(sqlite());
       opened.push(queue);
       if (config.events.publisher.enabled) bus = await BusPublisher.open({ bind: config.events.publisher.bind, hwm: config.events.publisher.hwm, logger });

@@ -97,7 +97,7 @@ test('endpoints, URLs, names and numbers are checked against what they must look
       'control-sockets': [http({ 'socket-port': 70000 })],
       'hooks-libraries': [{ library: '' }, { parameters: {} }, 'audit-log'],
       events: { publisher: { bind: 'localhost:2101', hwm: -1 }, sources: [{ connect: 'http://x' }] },
-      queue: { type: 'nats', servers: ['127.0.0.1:4222'], stream: 'a b' },
+      queue: { type: 'nats', servers: ['127.0.0.1:4222'], stream: 'a b', 'max-ack-pending': 10 },
       loggers: [{ name: 'x', severity: 'verbose' }],
     },
   });
@@ -105,7 +105,7 @@ test('endpoints, URLs, names and numbers are checked against what they must look
   assert.deepEqual(Object.keys(byPath).sort(), [
     'Hookline/control-sockets/0/socket-port', 'Hookline/events/publisher/bind', 'Hookline/events/publisher/hwm', 'Hookline/events/sources/0/connect',
     'Hookline/hooks-libraries/0/library', 'Hookline/hooks-libraries/1/library', 'Hookline/hooks-libraries/2', 'Hookline/loggers/0/severity',
-    'Hookline/queue/servers/0', 'Hookline/queue/stream',
+    'Hookline/queue/max-ack-pending', 'Hookline/queue/servers/0', 'Hookline/queue/stream',
   ]);
   assert.equal(byPath['Hookline/hooks-libraries/2'], 'expected a hook library, {"library": …, "parameters"?: {…}}, got "audit-log"');
   assert.equal(byPath['Hookline/queue/servers/0'], 'expected a NATS URL such as "nats://127.0.0.1:4222", got "127.0.0.1:4222"');
@@ -114,7 +114,7 @@ test('endpoints, URLs, names and numbers are checked against what they must look
 test('optional sections fill their own defaults: sqlite path, nats stream, disabled publisher, empty socket list', () => {
   const c = validateConfigDocument({ Hookline: { 'control-sockets': [], queue: { type: 'nats', servers: ['nats://n:4222'] }, events: { publisher: { enabled: false } } } }, { baseDir: '/srv', env: {} }).config;
   assert.deepEqual(c.controlSockets, []);
-  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://n:4222'], stream: 'HOOKLINE', subjectPrefix: 'hookline.events', durable: 'hookline-workers', ackWaitMs: 30000 });
+  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://n:4222'], stream: 'HOOKLINE', subjectPrefix: 'hookline.events', durable: 'hookline-workers', ackWaitMs: 30000, maxAckPending: 10000 });
   assert.deepEqual(c.events.publisher, { enabled: false, bind: 'tcp://127.0.0.1:2101', hwm: 1000 });
   assert.deepEqual(c.store, { type: 'sqlite', path: '/srv/hookline-data/hookline.db' });
 });

@@ -41,7 +41,7 @@ test('a file using every section loads with comments and relative paths resolved
     sources: [{ connect: 'tcp://127.0.0.1:2101', subscribe: ['EVENT STATE VM/'] }, { connect: 'ipc:///run/one.sock', subscribe: ['EVENT'] }],
   });
   assert.deepEqual(c.store, { type: 'postgresql', url: 'postgres://hookline@127.0.0.1/hookline' });
-  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://127.0.0.1:4222'], stream: 'HOOKS', subjectPrefix: 'hookline.events', durable: 'hookline-workers', ackWaitMs: 30000 });
+  assert.deepEqual(c.queue, { type: 'nats', servers: ['nats://127.0.0.1:4222'], stream: 'HOOKS', subjectPrefix: 'hookline.events', durable: 'hookline-workers', ackWaitMs: 30000, maxAckPending: 10000 });
   assert.deepEqual(c.loggers, [{ name: 'hookline', severity: 'DEBUG', output: path.join(fixtures, 'data', 'hookline.log') }, { name: 'hookline.control', severity: 'WARN', output: 'stderr' }]);
 });
 

@@ -172,6 +172,17 @@ if (url !== null) {
       assert.deepEqual(d!.event, accepted);
     });
 
+    it('sets the shared consumer\'s limit of unacknowledged events, 10000 unless told, and the daemon opening last decides it', async () => {
+      const names = streams.next();
+      await openOn(names);
+      const nc = await connect();
+      const jsm = await nc.jetstreamManager();
+      assert.equal((await jsm.consumers.info(names.stream, 'hookline-workers')).config.max_ack_pending, 10_000);
+      await openOn(names, { maxAckPending: 2500 });
+      assert.equal((await jsm.consumers.info(names.stream, 'hookline-workers')).config.max_ack_pending, 2500);
+      await assert.rejects(NatsQueue.open({ servers: url, ...names, maxAckPending: 0 }), RangeError);
+    });
+
     it('forgets its deliveries after an outage longer than the ack wait, so a late ack cannot remove an event another worker holds', async () => {
       const proxy = await startProxy();
       const names = streams.next();
