@@ -85,9 +85,14 @@ export class OrderDeferredError extends HemError {
   }
 }
 
-/** An execution the manager did not start, or did not let finish, because it is stopping: its event goes back to the queue. */
+/**
+ * An execution the manager did not start, or did not let finish, because it is stopping (its event
+ * goes back to the queue) or because its delivery is no longer held here (it runs where it went).
+ */
 export class StoppingError extends HemError {
-  constructor(what: 'not started' | 'interrupted') {
-    super('HEM_STOPPING', `execution ${what}: the execution manager is stopping; the event goes back to the queue`);
+  constructor(what: 'not started' | 'interrupted' | 'not held') {
+    super('HEM_STOPPING', what === 'not held'
+      ? 'execution not started: the queue no longer holds its event for this worker (it went to another after an outage)'
+      : `execution ${what}: the execution manager is stopping; the event goes back to the queue`);
   }
 }

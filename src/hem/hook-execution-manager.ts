@@ -229,6 +229,7 @@ export class HookExecutionManager {
     const runs = mine.hooks.map((hook) => this.pool.submit(orderKey(hook.id, event), async () => {
       try {
         if (this.closed) throw new StoppingError('not started');
+        if (!this.options.queue.holds(d.deliveryId)) throw new StoppingError('not held');
         const earlierFailed = this.order.failedBefore(mine, hook);
         if (earlierFailed !== null) throw new OrderDeferredError(earlierFailed);
         return await this.execute(hook, event, false);

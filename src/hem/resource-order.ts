@@ -268,6 +268,12 @@ export class ResourceOrder {
     try {
       for (let i = 0; i < entry.events.length && !this.closed;) {
         const p = entry.events[i]!;
+        if (!this.o.queue.holds(p.d.deliveryId)) {
+          // Gone while parked (an outage let JetStream give it to another worker): it runs there.
+          entry.events.splice(i, 1);
+          this.parkedCount--;
+          continue;
+        }
         if (entry.events.slice(0, i).some((older) => shareHook(older.hooks, p.hooks))) { i++; continue; }
         const verdict = await this.mustWaitFor(p.d.event, resource, p.hooks);
         const at = entry.events.indexOf(p); // the list may have changed while the queue answered

@@ -139,6 +139,12 @@ export class LocalQueue implements Queue {
     }
   }
 
+  holds(deliveryId: string): boolean {
+    if (!this.open) return false;
+    const [id, attempt] = parseDeliveryId(deliveryId);
+    return this.database.statement('SELECT 1 FROM events WHERE id = ? AND attempts = ? AND claimed_by IS NOT NULL').get(id, attempt) !== undefined;
+  }
+
   async releaseWorker(workerId: string): Promise<number> {
     this.checkOpen();
     const { changes } = this.database.statement('UPDATE events SET claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ?').run(workerId);

@@ -41,7 +41,7 @@ export const QUEUE_MESSAGES = defineMessages({
   QUEUE_NATS_DELIVERIES_EXPIRED: {
     level: 'warn',
     text: 'the connection to NATS was down for {downMs} ms (ack wait {ackWaitMs} ms): {count} held deliveries may have gone to other workers and are no longer acknowledged from here',
-    explanation: 'While disconnected, this daemon could not tell JetStream it was still working on its events, so after the ack wait JetStream hands them to other workers. Their acks from here are dropped, so that an event leaves the queue only when the worker that now has it is done. Executions already running here finish and are recorded; the event may run twice (at least once), and order per resource is not guaranteed across such an outage. Keep ack-wait well above the network outages you expect.',
+    explanation: 'While disconnected, this daemon could not tell JetStream it was still working on its events, so after the ack wait JetStream hands them to other workers. Their acks from here are dropped, so that an event leaves the queue only when the worker that now has it is done, and those parked or waiting here are not started. Executions already running here finish and are recorded; such an event may run twice (at least once), and order per resource is not guaranteed across such an outage. Keep ack-wait well above the network outages you expect.',
   },
   QUEUE_NATS_BATCH_ROLLBACK: {
     level: 'warn',

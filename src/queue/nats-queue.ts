@@ -195,6 +195,11 @@ export class NatsQueue implements Queue {
     }
   }
 
+  holds(deliveryId: string): boolean {
+    if (!deliveryId.startsWith(`${this.instance}:`)) throw new InvalidDeliveryError(deliveryId);
+    return this.held.has(deliveryId);
+  }
+
   async releaseWorker(workerId: string): Promise<number> {
     this.checkOpen();
     const released = [...this.held].filter(([, h]) => h.workerId === workerId).sort(([, a], [, b]) => a.sequence - b.sequence);

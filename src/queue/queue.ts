@@ -46,6 +46,12 @@ export interface Queue {
    * a queue keep executions per hook and resource in order (src/hem/resource-order.ts).
    */
   pendingBefore(event: AcceptedEvent): AsyncIterable<AcceptedEvent>;
+  /**
+   * Whether this process still holds the delivery: false once it was acked, nacked or released, and
+   * on NATS once an outage may have let JetStream hand it to another worker. A worker does not start
+   * executions for a delivery it no longer holds.
+   */
+  holds(deliveryId: string): boolean;
   /** A worker died: every delivery it holds goes back to the queue, to be redelivered. Returns how many. */
   releaseWorker(workerId: string): Promise<number>;
   /** Events accepted and not yet acknowledged (held or waiting). */

@@ -80,6 +80,18 @@ describe('ResourceOrder', () => {
     assert.deepEqual(back.map((d) => d.event.id), accepted.slice(-6).map((e) => e.id));
   });
 
+  it('drops a parked event whose delivery the queue no longer holds for it, instead of starting it', async () => {
+    await queue.enqueueMany([vm(1, 0), vm(1, 1)]);
+    const [blocker] = await queue.claim('other', 1);
+    const [mine] = await queue.claim('me', 1);
+    assert.equal(await order.admit(mine!, [hook]), null);
+    await queue.releaseWorker('me'); // as after an outage: the event now goes to whoever claims it
+    await queue.ack(blocker!.deliveryId);
+    await eventually('the parked event to be dropped', async () => (order.counts.parked === 0 ? true : undefined));
+    assert.equal(started.length, 0);
+    assert.equal((await queue.claim('next', 10)).length, 1, 'the event is still queued, for another worker');
+  });
+
   it('hands parked events back when closed, for another worker to take at once', async () => {
     const accepted = await queue.enqueueMany([vm(1, 0), vm(1, 1), vm(1, 2)]);
     await queue.claim('other', 1);

@@ -135,6 +135,17 @@ export function queueContract(name: string, makeQueue: QueueFactory): void {
       assert.equal(await queue.ack(alive[0]!.deliveryId), true);
     });
 
+    it('says whether it still holds a delivery: until it is acked, nacked or released', async () => {
+      await queue.enqueueMany([apiEvent(1), apiEvent(2), apiEvent(3)]);
+      const [a, b, c] = await queue.claim('w', 3);
+      assert.ok(queue.holds(a!.deliveryId) && queue.holds(b!.deliveryId) && queue.holds(c!.deliveryId));
+      await queue.ack(a!.deliveryId);
+      await queue.nack(b!.deliveryId);
+      await queue.releaseWorker('w');
+      assert.deepEqual([a, b, c].map((d) => queue.holds(d!.deliveryId)), [false, false, false]);
+      assert.throws(() => queue.holds('not-a-delivery'), { code: 'QUEUE_INVALID_DELIVERY' });
+    });
+
     it('ignores a late ack from a worker whose delivery was released and handed to another', async () => {
       await queue.enqueue(apiEvent(1));
       const [old] = await queue.claim('slow', 1);
