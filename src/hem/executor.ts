@@ -82,6 +82,8 @@ export interface ExecutionOutcome {
   truncated: boolean;
   startTime: number;
   endTime: number;
+  /** True when the command was still running and was stopped because the daemon is stopping (`options.signal`). */
+  interrupted?: boolean;
 }
 
 export const RC_NOT_STARTED = 255;
@@ -188,7 +190,7 @@ export class Executor {
         const endTime = Date.now();
         logMessage(this.logger, HEM_MESSAGES.HEM_EXECUTION_FINISHED, { ...identity(plan), status, rc, durationMs: endTime - startTime });
         const errText = aborted ? `${stderr.text()}hookline: execution aborted (the daemon is stopping)\n` : stderr.text();
-        resolve({ status, rc, signal, stdout: stdout.text(), stderr: errText, truncated, startTime, endTime });
+        resolve({ status, rc, signal, stdout: stdout.text(), stderr: errText, truncated, startTime, endTime, interrupted: aborted });
       };
 
       child.on('error', (err: NodeJS.ErrnoException) => {
@@ -229,7 +231,8 @@ export class Executor {
         }, this.killGraceMs);
       };
       function onAbort(): void {
-        if (done || child.pid === undefined || timedOut || aborted) return;
+        // A command that has already exited (its output still draining) ran to its end: not interrupted.
+        if (done || exit !== null || child.pid === undefined || timedOut || aborted) return;
         aborted = true;
         terminate(child.pid);
       }

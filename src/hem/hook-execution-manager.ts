@@ -196,8 +196,9 @@ export class HookExecutionManager {
         logMessage(this.logger, HEM_MESSAGES.HEM_QUEUE_CLAIM_FAILED, { error });
       }
       for (const d of deliveries) {
-        if (this.closed) break;
-        await this.dispatch(d);
+        // Claimed but not dispatched when the manager began to stop: straight back to the queue.
+        if (this.closed) await queue.nack(d.deliveryId).catch(() => false);
+        else await this.dispatch(d);
       }
       if (full && !this.closed) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
@@ -280,13 +281,15 @@ export class HookExecutionManager {
       command: plan.command, arguments: plan.arguments, stdin: plan.stdin, startTime: Date.now(), retry,
     });
     if (begun.state === 'finished') return begun.record;
+    // Stopping before the command started: it does not start; the RUNNING record is re-run after redelivery.
+    if (!retry && this.abort.signal.aborted) throw new StoppingError('not started');
     const t0 = Date.now();
     const outcome = skip
       ? { status: 'SKIPPED' as const, rc: 0, signal: null, stdout: '', stderr: 'skipped by an execution_start callout', truncated: false, endTime: Date.now() }
       : await executor.run(plan, { signal: this.abort.signal });
     // Cut short because the daemon is stopping: the record stays RUNNING and the event is not acked, so it
     // runs again after redelivery, marked interrupted. (A retry has no event to come back: it is recorded.)
-    if (!retry && this.abort.signal.aborted) throw new StoppingError('interrupted');
+    if (!retry && 'interrupted' in outcome && outcome.interrupted === true) throw new StoppingError('interrupted');
     const record = await store.finishExecution(hook.id, begun.record.executionId, {
       status: outcome.status, rc: outcome.rc, signal: outcome.signal, stdout: outcome.stdout, stderr: outcome.stderr,
       truncated: outcome.truncated, endTime: Date.now(),
@@ -327,13 +330,14 @@ export class HookExecutionManager {
   async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     this.signalClosing();
+    this.order.stopping();
     this.wake?.();
     const timer = setTimeout(() => this.abort.abort(), graceMs);
     await this.loopDone;
     await this.order.close();
     await Promise.allSettled([...this.inFlight]);
+    await this.pool.close(); // hook retries too
     clearTimeout(timer);
-    await this.pool.close();
   }
 }
 

@@ -61,8 +61,8 @@ export const HEM_MESSAGES = defineMessages({
   },
   HEM_QUEUE_SETTLE_FAILED: {
     level: 'error',
-    text: 'could not {operation} event {event} in the queue: {error}; trying again',
-    explanation: 'Telling the queue that an event is done (ack) or must come back (nack) failed, for example because nats-server or the database file is unavailable. The manager keeps trying, with a growing pause up to 5 s, because later events of the same resource wait for this one. If the daemon stops meanwhile, the queue redelivers the event (after its ack wait, or at the next start) and finished executions are not run again.',
+    text: 'could not {operation} event {event} in the queue: {error}',
+    explanation: 'Telling the queue that an event is done (ack) or must come back (nack) failed, for example because nats-server or the database file is unavailable. Unless the daemon is stopping or the error cannot be cured by trying again (a delivery the queue does not know, a closed queue), the manager tries again with a growing pause up to 5 s, because later events of the same resource wait for this one. Otherwise the queue redelivers the event (after its ack wait, or at the next start) and its finished executions are not run again.',
   },
   HEM_ORDER_CHECK_FAILED: {
     level: 'warn',

@@ -156,7 +156,12 @@ export class ResourceOrder {
     await untilSettled('nack', d, () => this.o.queue.nack(d.deliveryId, delayMs), () => this.closed, this.o.logger);
   }
 
-  /** Stops looking at parked events and hands them all back, oldest first, for other workers to take at once. */
+  /** The manager is stopping: no more retries of acks and nacks, no more starts from parking. */
+  stopping(): void {
+    this.closed = true;
+  }
+
+  /** Stops looking at parked events and hands them all back, for other workers to take at once. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -196,6 +201,15 @@ export class ResourceOrder {
     } catch (error) {
       logMessage(this.o.logger, HEM_MESSAGES.HEM_ORDER_CHECK_FAILED, { event: event.id, resource, error });
       return { waitingFor: 'unknown', after };
+    }
+  }
+
+  /** `Queue.holds`, with a queue that cannot tell counted as "no". */
+  private stillHeld(d: Delivery): boolean {
+    try {
+      return this.o.queue.holds(d.deliveryId);
+    } catch {
+      return false;
     }
   }
 
@@ -268,10 +282,12 @@ export class ResourceOrder {
     try {
       for (let i = 0; i < entry.events.length && !this.closed;) {
         const p = entry.events[i]!;
-        if (!this.o.queue.holds(p.d.deliveryId)) {
-          // Gone while parked (an outage let JetStream give it to another worker): it runs there.
+        if (!this.stillHeld(p.d)) {
+          // Gone while parked (an outage let JetStream give it to another worker): it runs there. The nack
+          // is for the case the queue still keeps it alive; it answers false when it does not.
           entry.events.splice(i, 1);
           this.parkedCount--;
+          await this.o.queue.nack(p.d.deliveryId).catch(() => false);
           continue;
         }
         if (entry.events.slice(0, i).some((older) => shareHook(older.hooks, p.hooks))) { i++; continue; }

@@ -38,10 +38,15 @@ export const QUEUE_MESSAGES = defineMessages({
     text: 'reconnected to NATS at {server}',
     explanation: 'The connection to nats-server is back. Publishing and claiming resume; deliveries that were not acknowledged during the outage are redelivered after the ack wait.',
   },
+  QUEUE_NATS_ACK_PENDING_LOW: {
+    level: 'warn',
+    text: 'queue max-ack-pending {maxAckPending} leaves too little room: this daemon alone may hold {needed} events (64 parked + 3 × concurrency {concurrency})',
+    explanation: 'All daemons sharing the queue together may hold at most max-ack-pending unacknowledged events. Past that nats-server stops handing out events, and events waiting for an earlier one could wait for ever. Set queue.max-ack-pending above the number of daemons × (64 + 3 × concurrency).',
+  },
   QUEUE_NATS_DELIVERIES_EXPIRED: {
     level: 'warn',
-    text: 'the connection to NATS was down for {downMs} ms (ack wait {ackWaitMs} ms): {count} held deliveries may have gone to other workers and are no longer acknowledged from here',
-    explanation: 'While disconnected, this daemon could not tell JetStream it was still working on its events, so after the ack wait JetStream hands them to other workers. Their acks from here are dropped, so that an event leaves the queue only when the worker that now has it is done, and those parked or waiting here are not started. Executions already running here finish and are recorded; such an event may run twice (at least once), and order per resource is not guaranteed across such an outage. Keep ack-wait well above the network outages you expect.',
+    text: 'nats-server has not answered for {silentMs} ms (ack wait {ackWaitMs} ms): {count} held deliveries may go to other workers and are no longer acknowledged from here',
+    explanation: 'The connection was lost or stalled, so this daemon could not tell JetStream it was still working on its events, and after the ack wait JetStream hands them to other workers. Their acks from here are dropped, so that an event leaves the queue only when the worker that now has it is done, and those parked or waiting here are not started. Executions already running here finish and are recorded; such an event may run twice (at least once), and order per resource is not guaranteed across such an outage. Keep ack-wait well above the network outages you expect.',
   },
   QUEUE_NATS_BATCH_ROLLBACK: {
     level: 'warn',

@@ -76,8 +76,8 @@ export class NatsQueue implements Queue {
   private deliveries = 0;
   private messages = 0;
   private connected = true;
-  /** When the connection was lost, while it is. */
-  private disconnectedAt: number | null = null;
+  /** When nats-server last answered (a flush after the keep-alives, a pull). */
+  private lastContact = Date.now();
   private open = true;
   private closing: Promise<void> | null = null;
 
@@ -96,7 +96,7 @@ export class NatsQueue implements Queue {
       durable: checkName('durable', options.durable ?? 'hookline-workers'),
       prefix: checkSubjectPrefix(options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX),
       ackWaitMs: checkMs('ackWaitMs', options.ackWaitMs ?? 30_000),
-      maxAckPending: checkCount('maxAckPending', options.maxAckPending ?? 10_000),
+      maxAckPending: checkCount('maxAckPending', options.maxAckPending ?? 10_000, 100),
       timeoutMs: checkMs('timeoutMs', options.timeoutMs ?? 5000),
       logger: options.logger ?? silentLogger(),
     };
@@ -141,6 +141,7 @@ export class NatsQueue implements Queue {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`claim: max must be a positive integer, got ${max}`);
     if (!this.connected) throw new QueueUnavailableError(`claim by ${workerId}`, this.s.servers, 'is not connected (reconnecting)');
     const msgs = await pullNow(this.nc, this.s, max);
+    this.lastContact = Date.now();
     const deliveries: Delivery[] = [];
     for (const msg of msgs) {
       const info = ackInfo(msg.reply ?? '');
@@ -358,40 +359,38 @@ export class NatsQueue implements Queue {
     if (this.heldBySequence.get(h.sequence) === deliveryId) this.heldBySequence.delete(h.sequence);
   }
 
+  /**
+   * Every third of an ack wait: `+WPI` for every held delivery, then a flush whose answer proves
+   * nats-server heard them. With no answer for half an ack wait (a dropped or silently stalled
+   * connection), JetStream may already be handing the held events to other workers: forget them, so
+   * that no late ack from here removes an event another worker is running (nats-server would accept
+   * it) and nothing more starts for them here. Their executions running here finish and are recorded.
+   */
   private sendKeepAlives(): void {
+    const silentMs = Date.now() - this.lastContact;
+    if (this.held.size > 0 && silentMs * 2 >= this.s.ackWaitMs) {
+      const count = this.held.size;
+      this.held.clear();
+      this.heldBySequence.clear();
+      logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_DELIVERIES_EXPIRED, { count, silentMs, ackWaitMs: this.s.ackWaitMs });
+    }
     if (!this.connected || this.nc.isClosed()) return;
     for (const h of this.held.values()) this.nc.publish(h.reply, '+WPI');
+    this.nc.flush().then(() => { this.lastContact = Date.now(); }, () => undefined);
   }
 
   private async watchConnection(): Promise<void> {
     for await (const status of this.nc.status()) {
       if (status.type === Events.Disconnect) {
         this.connected = false;
-        this.disconnectedAt ??= Date.now();
         logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_DISCONNECTED, { servers: this.s.servers });
       } else if (status.type === Events.Reconnect) {
         this.connected = true;
-        const downMs = Date.now() - (this.disconnectedAt ?? Date.now());
-        this.disconnectedAt = null;
         logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_RECONNECTED, { server: String(status.data) });
-        this.expireAfterOutage(downMs);
+        this.sendKeepAlives(); // at once: the last ones may be most of an ack wait ago
         for (const wake of this.connectionWaiters) wake();
       }
     }
-  }
-
-  /**
-   * Keep-alives could not be sent while the connection was down: after half an ack wait or more,
-   * JetStream may already have handed the held events to other workers. Forget them, so that a late
-   * ack from here cannot remove an event another worker is running (nats-server would accept it).
-   * Their executions here may still finish and be recorded; the event runs where it went, once.
-   */
-  private expireAfterOutage(downMs: number): void {
-    if (downMs * 2 < this.s.ackWaitMs || this.held.size === 0) return;
-    const count = this.held.size;
-    this.held.clear();
-    this.heldBySequence.clear();
-    logMessage(this.s.logger, QUEUE_MESSAGES.QUEUE_NATS_DELIVERIES_EXPIRED, { count, downMs, ackWaitMs: this.s.ackWaitMs });
   }
 
   /** Resolves once connected, or at the deadline. */

@@ -53,7 +53,7 @@ export async function ensureConsumer(jsm: JetStreamManager, s: Settings): Promis
     });
   } catch (cause) {
     throw new QueueStreamMismatchError(s.stream, `refused the consumer ${s.durable} (${(cause as Error).message})`,
-      `a pull consumer with explicit ack on ${filter}`);
+      `a pull consumer with explicit ack on ${filter}, ack wait ${s.ackWaitMs} ms and max_ack_pending ${s.maxAckPending} (an account limit may refuse the latter)`);
   }
 }
 
@@ -136,7 +136,7 @@ export function pullNow(nc: NatsConnection, s: Settings, max: number): Promise<M
   });
 }
 
-export function checkCount(what: string, n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what} must be a positive whole number, got ${n}`);
+export function checkCount(what: string, n: number, least: number): number {
+  if (!Number.isInteger(n) || n < least) throw new RangeError(`${what} must be a whole number, at least ${least}, got ${n}`);
   return n;
 }

@@ -18,6 +18,8 @@ import { BusSource } from '../events/bus-source.js';
 import { validateEvent } from '../events/documents.js';
 import type { AcceptedEvent, HooklineEvent } from '../events/event.js';
 import { Executor } from '../hem/executor.js';
+import { MAX_PARKED } from '../hem/resource-order.js';
+import { QUEUE_MESSAGES } from '../queue/messages.js';
 import { HookExecutionManager, SKIP_HOOKS_MARK } from '../hem/hook-execution-manager.js';
 import { executionCallouts } from './execution-callouts.js';
 import { LocalQueue } from '../queue/local-queue.js';
@@ -94,6 +96,12 @@ export class EventService {
     }
     // The store and queue hold their own references to the SQLite file.
     database?.release();
+    if (config.queue.type === 'nats') {
+      const needed = MAX_PARKED + 3 * config.hookExecution.concurrency;
+      if (config.queue.maxAckPending < needed) {
+        logMessage(logger, QUEUE_MESSAGES.QUEUE_NATS_ACK_PENDING_LOW, { maxAckPending: config.queue.maxAckPending, needed, concurrency: config.hookExecution.concurrency });
+      }
+    }
     const executor = new Executor({
       hookBasePath: config.hookExecution.hookBasePath,
       remoteHookBasePath: config.hookExecution.remoteHookBasePath,

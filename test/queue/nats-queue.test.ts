@@ -206,6 +206,29 @@ if (url !== null) {
       assert.equal(await other.depth(), 0);
     });
 
+    it('forgets its deliveries when nats-server stops answering on a connection that stays open (a stalled network)', async () => {
+      const proxy = await startProxy();
+      const names = streams.next();
+      const log = captureLog();
+      const stalled = closing(await NatsQueue.open({ servers: proxy.url, ...names, ackWaitMs: 1000, timeoutMs: 1000, logger: log.logger }));
+      const other = await openOn(names, { ackWaitMs: 1000 });
+      const accepted = await other.enqueue(apiEvent(1));
+      const [stale] = await stalled.claim('w1', 1);
+      assert.equal(stalled.holds(stale!.deliveryId), true);
+      proxy.stall();
+      await eventually('the stalled queue to give up its delivery', async () => (log.has('QUEUE_NATS_DELIVERIES_EXPIRED') ? true : undefined));
+      assert.equal(stalled.holds(stale!.deliveryId), false, 'nothing more starts for it here');
+      const [taken] = await eventually('the other worker to get the event after the ack wait', async () => {
+        const got = await other.claim('w2', 1);
+        return got.length > 0 ? got : undefined;
+      });
+      assert.equal(taken!.event.id, accepted.id);
+      proxy.unstall();
+      assert.equal(await stalled.ack(stale!.deliveryId), false, 'the late ack is not sent');
+      assert.equal(await other.depth(), 1);
+      assert.equal(await other.ack(taken!.deliveryId), true);
+    });
+
     it('fails to open with QUEUE_NATS_UNAVAILABLE when nothing listens at the address', async () => {
       const proxy = await startProxy();
       await proxy.cut();

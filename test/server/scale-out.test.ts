@@ -157,6 +157,29 @@ if (pgUrl !== null && natsUrl !== null) {
     });
   });
 
+  test('a daemon warns at start when max-ack-pending leaves it too little room, and the consumer gets the configured limit', async () => {
+    const db = await freshDatabase();
+    const names = streams.next();
+    const base = scaled(db.url, natsUrl, names);
+    const d = await startDaemon({ config: {
+      ...base, queue: { ...(base.queue as object), 'max-ack-pending': 100 }, 'hook-execution': { concurrency: 16 },
+    } });
+    try {
+      assert.match(d.output(), /QUEUE_NATS_ACK_PENDING_LOW/);
+      assert.match(d.output(), /this daemon alone may hold 112 events/);
+      const nc = await streams.connect();
+      try {
+        const info = await (await nc.jetstreamManager()).consumers.info(names.stream, 'hookline-workers');
+        assert.equal(info.config.max_ack_pending, 100);
+      } finally {
+        await nc.close();
+      }
+    } finally {
+      await d.stop();
+      await db.drop();
+    }
+  });
+
   test('PostgreSQL briefly unavailable: status-get says so, events wait in the queue, and all run once it is back', async () => {
     const db = await freshDatabase();
     const proxy = await TcpProxy.start(db.url, 5432);

@@ -1,8 +1,9 @@
 /**
  * A TCP proxy in front of a server (PostgreSQL, nats-server) for outage
  * tests: `cut` refuses new connections and breaks open ones, `restore` undoes
- * it on the same port. `url` is the target's URL with host and port pointing
- * at the proxy.
+ * it on the same port; `stall` holds every byte in both directions without
+ * closing anything (a network that silently stops), `unstall` delivers them.
+ * `url` is the target's URL with host and port pointing at the proxy.
  */
 import net from 'node:net';
 
@@ -10,6 +11,8 @@ export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
   private port = 0;
+  private stalled = false;
+  private readonly held: Array<() => void> = [];
 
   private constructor(private readonly target: URL, private readonly defaultPort: number) {}
 
@@ -35,7 +38,14 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => { inbound.destroy(); outbound.destroy(); });
       }
-      inbound.pipe(outbound).pipe(inbound);
+      const forward = (from: net.Socket, to: net.Socket): void => {
+        from.on('data', (chunk: Buffer) => {
+          if (this.stalled) this.held.push(() => to.write(chunk));
+          else to.write(chunk);
+        });
+      };
+      forward(inbound, outbound);
+      forward(outbound, inbound);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -43,6 +53,15 @@ export class TcpProxy {
     });
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
+  }
+
+  stall(): void {
+    this.stalled = true;
+  }
+
+  unstall(): void {
+    this.stalled = false;
+    for (const write of this.held.splice(0)) write();
   }
 
   async cut(): Promise<void> {
