@@ -6,26 +6,15 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { HookExecutionManager } from '../../src/hem/hook-execution-manager.js';
 import { Executor } from '../../src/hem/executor.js';
 import { parseHookTemplate } from '../../src/hem/template-validator.js';
-import { SqliteDatabase } from '../../src/store/sqlite-database.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { LocalQueue } from '../../src/queue/local-queue.js';
-import { tempDir } from '../support/paths.js';
 import { eventually } from '../support/nats.js';
-import { recorder, stateHook, vmEvent, readLog } from '../support/hem-recorder.js';
+import { localSetup, stateHook, vmEvent, readLog, recorder } from '../support/hem-recorder.js';
 
 describe('HookExecutionManager.close', () => {
   it('starts nothing more, cuts a running command short after the grace, and leaves both events queued to run again', async () => {
-    const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
-    const store = new SqliteStore(database);
-    const queue = new LocalQueue(database);
-    database.release();
-    const dir = tempDir();
-    const log = path.join(dir, 'ran.log');
-    recorder(dir, log, 30);
+    const { store, queue, dir, log } = localSetup(30);
     const start = (): Promise<HookExecutionManager> => HookExecutionManager.start({
       store, queue, executor: new Executor({ hookBasePath: dir, killGraceMs: 500 }), concurrency: 1, workerId: 'w', pollMs: 20,
     });

@@ -17,10 +17,12 @@ import { LocalQueue } from '../../src/queue/local-queue.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import { NatsQueue } from '../../src/queue/nats-queue.js';
 import type { AcceptedEvent } from '../../src/events/event.js';
+import type { Store } from '../../src/store/store.js';
+import type { Queue } from '../../src/queue/queue.js';
 import { tempDir } from '../support/paths.js';
 import { testPostgresUrl, TestSchemas } from '../support/postgres.js';
 import { testNatsUrl, TestStreams, eventually } from '../support/nats.js';
-import { recorder, stateHook, failingOnce, vmEvent, readLog, startWorkers } from '../support/hem-recorder.js';
+import { recorder, stateHook, failingOnce, vmEvent, readLog, startWorkers, localSetup } from '../support/hem-recorder.js';
 import type { Backend, Worker } from '../support/hem-recorder.js';
 
 function orderingSuite(name: string, open: () => Promise<Backend>): void {
@@ -45,7 +47,8 @@ function orderingSuite(name: string, open: () => Promise<Backend>): void {
           const expected = accepted.filter((e) => e.document.ID === vm).flatMap((e) => [`start ${e.id}`, `end ${e.id}`]);
           assert.deepEqual(mine.map((l) => `${l.phase} ${l.eventId}`), expected, `VM ${vm}: each execution ends before the next starts, in event order`);
         }
-        assert.ok(hems.every((h) => h.busy.running === 0));
+        // The last command has written its line; its record and ack follow.
+        await eventually('the workers to be idle', async () => (hems.every((h) => h.busy.running === 0 && h.busy.queued === 0) ? true : undefined));
       } finally {
         for (const h of hems) await h.close();
         await backend.close();
@@ -106,40 +109,40 @@ if (pgUrl !== null && natsUrl !== null) {
 }
 
 describe('ordering when the store or the queue fails for a moment', () => {
-  const local = (): { store: SqliteStore; queue: LocalQueue; dir: string; log: string; close(): Promise<void> } => {
-    const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
-    const store = new SqliteStore(database);
-    const queue = new LocalQueue(database);
-    database.release();
-    const dir = tempDir();
-    return { store, queue, dir, log: path.join(dir, 'ran.log'), close: async () => { await queue.close(); await store.close(); } };
+  /** A local store and queue, the recorder sleeping `seconds`, and one manager started on them by `start`; `close` ends all. */
+  const local = (seconds: number) => {
+    const { store, queue, dir, log } = localSetup(seconds);
+    let hem: HookExecutionManager | undefined;
+    return {
+      store, queue, log,
+      start: async (o: { store?: Store; queue?: Queue; concurrency?: number; retryDelayMs?: number }): Promise<HookExecutionManager> =>
+        (hem = await HookExecutionManager.start({
+          store: o.store ?? store, queue: o.queue ?? queue, executor: new Executor({ hookBasePath: dir }),
+          concurrency: o.concurrency ?? 1, workerId: 'w', pollMs: 20, retryDelayMs: o.retryDelayMs ?? 50,
+        })),
+      ended: (n: number) => eventually(`${n} executions to end`, async () => (readLog(log).filter((l) => l.phase === 'end').length >= n ? true : undefined), 30_000),
+      close: async () => { await hem?.close(); await queue.close(); await store.close(); },
+    };
   };
   const startsOf = (log: string, label: string): string[] => readLog(log).filter((l) => l.phase === 'start' && l.label === label).map((l) => l.eventId);
 
   it('runs a later event of the resource only after the earlier one, handed back because its record failed, has run again', async () => {
-    const t = local();
-    recorder(t.dir, t.log, 0.01);
-    let hem: HookExecutionManager | undefined;
+    const t = local(0.01);
     try {
       await t.store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
       const accepted: AcceptedEvent[] = await t.queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(1, 'PENDING', 1), vmEvent(1, 'PENDING', 2)]);
       const { proxy: store } = failingOnce(t.store, 'beginExecution', ([e]) => (e as { eventId: string }).eventId === accepted[0]!.id);
-      hem = await HookExecutionManager.start({
-        store, queue: t.queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 1, workerId: 'w', pollMs: 20, retryDelayMs: 50,
-      });
-      await eventually('three executions to end', async () => (readLog(t.log).filter((l) => l.phase === 'end').length >= 3 ? true : undefined), 30_000);
+      const hem = await t.start({ store });
+      await t.ended(3);
       assert.deepEqual(startsOf(t.log, 'p'), accepted.map((e) => e.id));
       assert.ok(hem.busy.deferred >= 1, 'the later events were held back');
     } finally {
-      await hem?.close();
       await t.close();
     }
   });
 
   it('does not let a later event queued behind a failed one in the pool overtake its re-run while other work fills the slots', async () => {
-    const t = local();
-    recorder(t.dir, t.log, 0.3);
-    let hem: HookExecutionManager | undefined;
+    const t = local(0.3);
     try {
       await t.store.createHook(parseHookTemplate(stateHook('fast', 'PENDING', '0.3')));
       await t.store.createHook(parseHookTemplate(stateHook('slow', 'ACTIVE', '3')));
@@ -147,28 +150,21 @@ describe('ordering when the store or the queue fails for a moment', () => {
       // to the queue and comes back behind E2, which must not run before it when X ends.
       const [e1, , , e2] = await t.queue.enqueueMany([vmEvent(1, 'PENDING', 0), vmEvent(2, 'ACTIVE', 1), vmEvent(3, 'ACTIVE', 2), vmEvent(1, 'PENDING', 3)]);
       const { proxy: store } = failingOnce(t.store, 'finishExecution', ([, executionId]) => executionId === 0);
-      hem = await HookExecutionManager.start({
-        store, queue: t.queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 2, workerId: 'w', pollMs: 20, retryDelayMs: 100,
-      });
-      await eventually('five executions to end', async () => (readLog(t.log).filter((l) => l.phase === 'end').length >= 5 ? true : undefined), 30_000);
+      await t.start({ store, concurrency: 2, retryDelayMs: 100 });
+      await t.ended(5);
       assert.deepEqual(startsOf(t.log, 'fast'), [e1!.id, e1!.id, e2!.id], 'E1, its re-run, then E2');
     } finally {
-      await hem?.close();
       await t.close();
     }
   });
 
   it('keeps acknowledging an event whose ack failed, so that the next event of its resource runs', async () => {
-    const t = local();
-    recorder(t.dir, t.log, 0.01);
-    let hem: HookExecutionManager | undefined;
+    const t = local(0.01);
     try {
       await t.store.createHook(parseHookTemplate(stateHook('p', 'PENDING')));
       const first = await t.queue.enqueue(vmEvent(4, 'PENDING', 0));
       const { proxy: queue, failed } = failingOnce(t.queue, 'ack', () => true);
-      hem = await HookExecutionManager.start({
-        store: t.store, queue, executor: new Executor({ hookBasePath: t.dir }), concurrency: 1, workerId: 'w', pollMs: 20,
-      });
+      const hem = await t.start({ queue });
       await failed;
       const second = await t.queue.enqueue(vmEvent(4, 'PENDING', 1));
       hem.notify();
@@ -176,7 +172,6 @@ describe('ordering when the store or the queue fails for a moment', () => {
       assert.deepEqual(startsOf(t.log, 'p'), [first.id, second.id]);
       await eventually('the queue to be empty', async () => ((await t.queue.depth()) === 0 ? true : undefined));
     } finally {
-      await hem?.close();
       await t.close();
     }
   });

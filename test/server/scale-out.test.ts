@@ -152,7 +152,11 @@ if (pgUrl !== null && natsUrl !== null) {
       assert.deepEqual(seen.filter((l) => l.endsWith('survivor')), [`start ${first} survivor`, `end ${first} survivor`, `start ${second} survivor`, `end ${second} survivor`]);
       assert.deepEqual(seen.filter((l) => l.endsWith('victim') && l.startsWith('start')), [`start ${first} victim`]);
       assert.ok(seen.indexOf(`start ${first} victim`) < seen.indexOf(`start ${first} survivor`));
-      const done = await successes(survivor);
+      // The command's last line comes before its record: wait for both records.
+      const done = await until('both records', async () => {
+        const s = await successes(survivor);
+        return s.length >= 2 ? s : undefined;
+      });
       assert.deepEqual(done.map((e) => [e.eventId, e.interrupted]).sort(), [[first, true], [second, false]].sort());
     });
   });

@@ -10,6 +10,10 @@ import { Executor } from '../../src/hem/executor.js';
 import type { Queue } from '../../src/queue/queue.js';
 import type { Store } from '../../src/store/store.js';
 import type { HooklineEvent } from '../../src/events/event.js';
+import { SqliteDatabase } from '../../src/store/sqlite-database.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { LocalQueue } from '../../src/queue/local-queue.js';
+import { tempDir } from './paths.js';
 
 export interface Worker { store: Store; queue: Queue }
 export interface Backend { workers: [Worker, Worker]; close(): Promise<void> }
@@ -66,3 +70,15 @@ export async function startWorkers(backend: Backend, commands: string, concurren
   })));
 }
 
+
+/** A fresh SQLite store and local queue on one file, and a directory with the recorder (sleeping `seconds`) writing to `log`. */
+export function localSetup(seconds: number): { store: SqliteStore; queue: LocalQueue; dir: string; log: string } {
+  const database = SqliteDatabase.open({ path: path.join(tempDir(), 'hookline.db') });
+  const store = new SqliteStore(database);
+  const queue = new LocalQueue(database);
+  database.release();
+  const dir = tempDir();
+  const log = path.join(dir, 'ran.log');
+  recorder(dir, log, seconds);
+  return { store, queue, dir, log };
+}
